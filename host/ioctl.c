@@ -1,0 +1,630 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Character devices and ioctls of nvme-core.
+ *
+ * /dev/nvmeN is the controller, /dev/ngNnM a namespace that works even
+ * when no block device could be set up for it (unknown format, zoned,
+ * ...).  The block device /dev/nvmeNnM answers the same ioctls as its
+ * ng twin.  Every command a user sends goes through nvme_ucmd_run():
+ * one place that checks the request, maps the buffers and reports the
+ * outcome, so the rules are the same whichever node it came in by.
+ */
+#include <linux/blkdev.h>
+#include <linux/capability.h>
+#include <linux/compat.h>
+#include <linux/fs.h>
+#include <linux/module.h>
+#include <linux/nvme_ioctl.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "nvme.h"
+
+#define NVME_MINORS		BIT(MINORBITS)
+
+/* A separate metadata buffer is bounced through a kernel allocation. */
+#define NVME_UCMD_MAX_META	SZ_1M
+
+static dev_t nvme_ctrl_devt;
+static dev_t nvme_ns_devt;
+static DEFINE_IDA(nvme_ns_minor_ida);
+static struct class *nvme_ns_class;
+
+struct class *nvme_class;
+EXPORT_SYMBOL_GPL(nvme_class);
+
+/**
+ * struct nvme_ucmd - a user command after copy-in, whatever its ioctl
+ * @sqe: the command as it goes to the controller, minus transport fields
+ * @ubuf: user data buffer
+ * @umeta: user buffer for separate metadata
+ * @len: data length in bytes
+ * @meta_len: metadata length in bytes
+ * @timeout_ms: command timeout, 0 for the queue default
+ * @result: completion dwords 0 and 1, filled on return
+ */
+struct nvme_ucmd {
+	struct nvme_sqe sqe;
+	u64 ubuf;
+	u64 umeta;
+	u64 len;
+	u64 meta_len;
+	u32 timeout_ms;
+	u64 result;
+};
+
+/* admin opcodes after which the namespace list or formats may differ */
+static bool nvme_admin_changes_ns(u8 opc)
+{
+	switch (opc) {
+	case NVME_ADM_NS_MGMT:
+	case NVME_ADM_NS_ATTACH:
+	case NVME_ADM_FORMAT_NVM:
+	case NVME_ADM_SANITIZE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* everything about @uc that can be judged before allocating anything */
+static int nvme_ucmd_check(struct nvme_ctrl *ctrl, struct request_queue *q,
+			   struct nvme_ucmd *uc)
+{
+	u8 opc = uc->sqe.opc;
+
+	if (!uc->len) {
+		/* metadata only travels with data */
+		uc->meta_len = 0;
+		return 0;
+	}
+	if (uc->len > (u64)queue_max_hw_sectors(q) << SECTOR_SHIFT)
+		return -EINVAL;
+	if (nvme_opc_host_to_ctrl(opc) && nvme_opc_ctrl_to_host(opc))
+		return -EINVAL;
+	if (!uc->ubuf)
+		return -EFAULT;
+	if (!uc->meta_len)
+		return 0;
+	if (uc->meta_len > NVME_UCMD_MAX_META)
+		return -EINVAL;
+	if (!(ctrl->ops->flags & NVME_F_METADATA))
+		return -EINVAL;
+	if (!uc->umeta)
+		return -EFAULT;
+	return 0;
+}
+
+/* turn the outcome of a finished request into the ioctl return value */
+static int nvme_ucmd_status(struct request *rq, blk_status_t sts)
+{
+	struct nvme_request *nr = nvme_req(rq);
+
+	if (nr->flags & NVME_REQ_CANCELLED)
+		return -EINTR;
+	if (nr->status)
+		return nr->status & 0x7fff;
+	if (sts)
+		return blk_status_to_errno(sts);
+	return 0;
+}
+
+/*
+ * Run @uc on @q and wait for it.  Returns a negative errno when the
+ * command did not reach a verdict from the controller, else the NVMe
+ * status field (0 on success), with @uc->result filled in.
+ */
+static int nvme_ucmd_run(struct nvme_ctrl *ctrl, struct request_queue *q,
+			 struct nvme_ucmd *uc)
+{
+	bool to_ctrl = nvme_opc_host_to_ctrl(uc->sqe.opc);
+	void __user *umeta = u64_to_user_ptr(uc->umeta);
+	struct request *rq;
+	struct bio *bio = NULL;
+	void *meta = NULL;
+	blk_status_t sts;
+	int ret;
+
+	if (!q)
+		return -ENODEV;
+	ret = nvme_ucmd_check(ctrl, q, uc);
+	if (ret)
+		return ret;
+
+	if (uc->meta_len) {
+		/* the transport points MPTR at it: must be contiguous */
+		meta = kzalloc(uc->meta_len, GFP_KERNEL | __GFP_NOWARN);
+		if (!meta)
+			return -ENOMEM;
+		if (to_ctrl && copy_from_user(meta, umeta, uc->meta_len)) {
+			ret = -EFAULT;
+			goto out_free_meta;
+		}
+	}
+
+	rq = blk_mq_alloc_request(q, to_ctrl ? REQ_OP_DRV_OUT : REQ_OP_DRV_IN,
+				  0);
+	if (IS_ERR(rq)) {
+		ret = PTR_ERR(rq);
+		goto out_free_meta;
+	}
+	nvme_init_request(rq, &uc->sqe);
+	nvme_req(rq)->flags |= NVME_REQ_USERCMD;
+	if (uc->timeout_ms)
+		rq->timeout = msecs_to_jiffies(uc->timeout_ms);
+
+	if (uc->len) {
+		ret = blk_rq_map_user(q, rq, NULL, u64_to_user_ptr(uc->ubuf),
+				      uc->len, GFP_KERNEL);
+		if (ret)
+			goto out_free_rq;
+		/* completion advances rq->bio: keep the head for unmapping */
+		bio = rq->bio;
+	}
+	nvme_req(rq)->meta = meta;
+	nvme_req(rq)->meta_len = uc->meta_len;
+
+	sts = blk_execute_rq(rq, false);
+	ret = nvme_ucmd_status(rq, sts);
+	if (ret >= 0) {
+		uc->result = le64_to_cpu(nvme_req(rq)->result);
+		if (meta && !to_ctrl &&
+		    copy_to_user(umeta, meta, uc->meta_len))
+			ret = -EFAULT;
+	}
+
+	nvme_req(rq)->meta = NULL;
+	nvme_req(rq)->meta_len = 0;
+	if (bio && blk_rq_unmap_user(bio) && !ret)
+		ret = -EFAULT;
+out_free_rq:
+	blk_mq_free_request(rq);
+out_free_meta:
+	kfree(meta);
+	return ret;
+}
+
+/*
+ * NVME_IOCTL_{ADMIN,IO}{,64}_CMD.  @ns is the namespace an I/O command
+ * goes to; NULL for admin commands, and for I/O commands sent to the
+ * controller node, which pick the namespace by the command's nsid.
+ */
+static int nvme_user_passthru(struct nvme_ctrl *ctrl, struct nvme_ns *ns,
+			      void __user *argp, bool admin, bool wide)
+{
+	struct nvme_passthru_cmd64 c;
+	struct nvme_ucmd uc = { };
+	struct nvme_ns *found = NULL;
+	struct request_queue *q;
+	int ret;
+
+	BUILD_BUG_ON(offsetof(struct nvme_passthru_cmd, timeout_ms) !=
+		     offsetof(struct nvme_passthru_cmd64, timeout_ms));
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EACCES;
+	/* the narrow layout is the wide one up to and including timeout_ms */
+	if (copy_from_user(&c, argp, wide ? sizeof(struct nvme_passthru_cmd64) :
+					    sizeof(struct nvme_passthru_cmd)))
+		return -EFAULT;
+	/* PSDT belongs to the transport */
+	if (c.flags & (NVME_CMD_PSDT_SGL_MPTR | NVME_CMD_PSDT_SGL_SGL))
+		return -EINVAL;
+
+	uc.sqe.opc = c.opcode;
+	uc.sqe.flags = c.flags;
+	uc.sqe.nsid = cpu_to_le32(c.nsid);
+	uc.sqe.cdw2 = cpu_to_le32(c.cdw2);
+	uc.sqe.cdw3 = cpu_to_le32(c.cdw3);
+	uc.sqe.cdw10 = cpu_to_le32(c.cdw10);
+	uc.sqe.cdw11 = cpu_to_le32(c.cdw11);
+	uc.sqe.cdw12 = cpu_to_le32(c.cdw12);
+	uc.sqe.cdw13 = cpu_to_le32(c.cdw13);
+	uc.sqe.cdw14 = cpu_to_le32(c.cdw14);
+	uc.sqe.cdw15 = cpu_to_le32(c.cdw15);
+	uc.ubuf = c.addr;
+	uc.len = c.data_len;
+	uc.umeta = c.metadata;
+	uc.meta_len = c.metadata_len;
+	uc.timeout_ms = c.timeout_ms;
+
+	if (admin) {
+		q = READ_ONCE(ctrl->admin_q);
+	} else {
+		if (!ns) {
+			found = nvme_find_get_ns(ctrl, c.nsid);
+			if (!found)
+				return -EINVAL;
+			ns = found;
+		}
+		q = ns->queue;
+	}
+
+	ret = nvme_ucmd_run(ctrl, q, &uc);
+	if (found)
+		nvme_put_ns(found);
+	if (ret < 0)
+		return ret;
+
+	if (admin && !ret && nvme_admin_changes_ns(c.opcode))
+		nvme_queue_scan(ctrl);
+
+	if (wide) {
+		struct nvme_passthru_cmd64 __user *u = argp;
+
+		if (put_user(uc.result, &u->result))
+			return -EFAULT;
+	} else {
+		struct nvme_passthru_cmd __user *u = argp;
+
+		if (put_user(lower_32_bits(uc.result), &u->result))
+			return -EFAULT;
+	}
+	return ret;
+}
+
+/* NVME_IOCTL_SUBMIT_IO: the old read/write/compare interface */
+static int nvme_user_submit_io(struct nvme_ns *ns, void __user *argp)
+{
+	struct nvme_user_io io;
+	struct nvme_ucmd uc = { };
+	u64 nlb;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EACCES;
+	if (copy_from_user(&io, argp, sizeof(io)))
+		return -EFAULT;
+	if (io.flags)
+		return -EINVAL;
+	switch (io.opcode) {
+	case NVME_IO_READ:
+	case NVME_IO_WRITE:
+	case NVME_IO_COMPARE:
+		break;
+	default:
+		return -EINVAL;
+	}
+
+	nlb = (u64)io.nblocks + 1;
+	uc.len = nlb << ns->lba_shift;
+	if (ns->ms && ns->ext) {
+		/* metadata is interleaved with the data in the one buffer */
+		uc.len += nlb * ns->ms;
+	} else if (ns->ms) {
+		uc.meta_len = nlb * ns->ms;
+		uc.umeta = io.metadata;
+	}
+	uc.ubuf = io.addr;
+
+	uc.sqe.opc = io.opcode;
+	uc.sqe.nsid = cpu_to_le32(ns->nsid);
+	uc.sqe.cdw10 = cpu_to_le32(lower_32_bits(io.slba));
+	uc.sqe.cdw11 = cpu_to_le32(upper_32_bits(io.slba));
+	uc.sqe.cdw12 = cpu_to_le32(io.nblocks | ((u32)io.control << 16));
+	uc.sqe.cdw13 = cpu_to_le32(io.dsmgmt);
+	uc.sqe.cdw14 = cpu_to_le32(io.reftag);
+	uc.sqe.cdw15 = cpu_to_le32(io.apptag | ((u32)io.appmask << 16));
+
+	return nvme_ucmd_run(ns->ctrl, ns->queue, &uc);
+}
+
+/* ioctls that act on the controller, whichever node they came in by */
+static long nvme_ctrl_common_ioctl(struct nvme_ctrl *ctrl, unsigned int cmd,
+				   void __user *argp)
+{
+	switch (cmd) {
+	case NVME_IOCTL_ADMIN_CMD:
+		return nvme_user_passthru(ctrl, NULL, argp, true, false);
+	case NVME_IOCTL_ADMIN64_CMD:
+		return nvme_user_passthru(ctrl, NULL, argp, true, true);
+	case NVME_IOCTL_RESET:
+		if (!capable(CAP_SYS_ADMIN))
+			return -EACCES;
+		return nvme_reset_ctrl_sync(ctrl);
+	case NVME_IOCTL_SUBSYS_RESET:
+		if (!capable(CAP_SYS_ADMIN))
+			return -EACCES;
+		if (!NVME_CAP_NSSRS(ctrl->cap) || !ctrl->ops->reg_write32)
+			return -ENOTTY;
+		return ctrl->ops->reg_write32(ctrl, NVME_REG_NSSR,
+					      NVME_NSSR_MAGIC);
+	case NVME_IOCTL_RESCAN:
+		if (!capable(CAP_SYS_ADMIN))
+			return -EACCES;
+		nvme_queue_scan(ctrl);
+		return 0;
+	default:
+		return -ENOTTY;
+	}
+}
+
+/* ioctls of a namespace node, block or generic */
+static long nvme_ns_ioctl(struct nvme_ns *ns, unsigned int cmd,
+			  void __user *argp)
+{
+	switch (cmd) {
+	case NVME_IOCTL_ID:
+		return ns->nsid;
+	case NVME_IOCTL_IO_CMD:
+		return nvme_user_passthru(ns->ctrl, ns, argp, false, false);
+	case NVME_IOCTL_IO64_CMD:
+		return nvme_user_passthru(ns->ctrl, ns, argp, false, true);
+	case NVME_IOCTL_SUBMIT_IO:
+		return nvme_user_submit_io(ns, argp);
+	default:
+		return nvme_ctrl_common_ioctl(ns->ctrl, cmd, argp);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* /dev/nvmeN                                                         */
+/* ------------------------------------------------------------------ */
+
+static int nvme_ctrl_chr_open(struct inode *inode, struct file *file)
+{
+	struct nvme_ctrl *ctrl = container_of(inode->i_cdev, struct nvme_ctrl,
+					      cdev);
+
+	switch (nvme_ctrl_state(ctrl)) {
+	case NVME_CTRL_DELETING:
+	case NVME_CTRL_DELETING_NOIO:
+		return -EWOULDBLOCK;
+	default:
+		break;
+	}
+	if (!try_module_get(ctrl->ops->module))
+		return -ENODEV;
+	nvme_get_ctrl(ctrl);
+	file->private_data = ctrl;
+	return 0;
+}
+
+static int nvme_ctrl_chr_release(struct inode *inode, struct file *file)
+{
+	struct nvme_ctrl *ctrl = file->private_data;
+	struct module *owner = ctrl->ops->module;
+
+	nvme_put_ctrl(ctrl);
+	module_put(owner);
+	return 0;
+}
+
+static long nvme_ctrl_chr_ioctl(struct file *file, unsigned int cmd,
+				unsigned long arg)
+{
+	struct nvme_ctrl *ctrl = file->private_data;
+	void __user *argp = (void __user *)arg;
+
+	switch (cmd) {
+	case NVME_IOCTL_IO_CMD:
+		return nvme_user_passthru(ctrl, NULL, argp, false, false);
+	case NVME_IOCTL_IO64_CMD:
+		return nvme_user_passthru(ctrl, NULL, argp, false, true);
+	case NVME_IOCTL_ID:
+		return -ENOTTY;
+	default:
+		return nvme_ctrl_common_ioctl(ctrl, cmd, argp);
+	}
+}
+
+const struct file_operations nvme_ctrl_fops = {
+	.owner		= THIS_MODULE,
+	.open		= nvme_ctrl_chr_open,
+	.release	= nvme_ctrl_chr_release,
+	.unlocked_ioctl	= nvme_ctrl_chr_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+};
+
+/**
+ * nvme_ctrl_cdev_add() - register /dev/nvmeN
+ * @ctrl: controller whose cdev_device is initialised and named
+ *
+ * Return: 0 or a negative errno.  The core undoes a success with
+ * cdev_device_del().
+ */
+int nvme_ctrl_cdev_add(struct nvme_ctrl *ctrl)
+{
+	if (ctrl->instance < 0 || ctrl->instance >= NVME_MINORS)
+		return -ENOSPC;
+	ctrl->cdev_device.devt = MKDEV(MAJOR(nvme_ctrl_devt), ctrl->instance);
+	cdev_init(&ctrl->cdev, &nvme_ctrl_fops);
+	ctrl->cdev.owner = ctrl->ops->module;
+	return cdev_device_add(&ctrl->cdev, &ctrl->cdev_device);
+}
+
+/* ------------------------------------------------------------------ */
+/* /dev/ngNnM                                                         */
+/* ------------------------------------------------------------------ */
+
+static int nvme_ns_chr_open(struct inode *inode, struct file *file)
+{
+	struct nvme_ns *ns = container_of(inode->i_cdev, struct nvme_ns, cdev);
+
+	if (test_bit(NVME_NS_REMOVING, &ns->flags))
+		return -ENXIO;
+	if (!try_module_get(ns->ctrl->ops->module))
+		return -ENXIO;
+	if (!nvme_try_get_ns(ns)) {
+		module_put(ns->ctrl->ops->module);
+		return -ENXIO;
+	}
+	file->private_data = ns;
+	return 0;
+}
+
+static int nvme_ns_chr_release(struct inode *inode, struct file *file)
+{
+	struct nvme_ns *ns = file->private_data;
+	struct module *owner = ns->ctrl->ops->module;
+
+	nvme_put_ns(ns);
+	module_put(owner);
+	return 0;
+}
+
+static long nvme_ns_chr_ioctl(struct file *file, unsigned int cmd,
+			      unsigned long arg)
+{
+	return nvme_ns_ioctl(file->private_data, cmd, (void __user *)arg);
+}
+
+static const struct file_operations nvme_ns_chr_fops = {
+	.owner		= THIS_MODULE,
+	.open		= nvme_ns_chr_open,
+	.release	= nvme_ns_chr_release,
+	.unlocked_ioctl	= nvme_ns_chr_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+};
+
+static void nvme_ns_cdev_release(struct device *dev)
+{
+	struct nvme_ns *ns = container_of(dev, struct nvme_ns, cdev_device);
+
+	ida_free(&nvme_ns_minor_ida, MINOR(dev->devt));
+	nvme_put_ns(ns);
+}
+
+/**
+ * nvme_ns_cdev_add() - register the generic char device /dev/ngNnM
+ * @ns: namespace with ctrl, instance and nsid set
+ *
+ * The device holds a namespace reference until its release.
+ * Return: 0 or a negative errno.
+ */
+int nvme_ns_cdev_add(struct nvme_ns *ns)
+{
+	struct nvme_ctrl *ctrl = ns->ctrl;
+	struct device *dev = &ns->cdev_device;
+	int minor, ret;
+
+	minor = ida_alloc_max(&nvme_ns_minor_ida, NVME_MINORS - 1, GFP_KERNEL);
+	if (minor < 0)
+		return minor;
+	if (!nvme_try_get_ns(ns)) {
+		ida_free(&nvme_ns_minor_ida, minor);
+		return -ENODEV;
+	}
+
+	device_initialize(dev);
+	dev->devt = MKDEV(MAJOR(nvme_ns_devt), minor);
+	dev->class = nvme_ns_class;
+	dev->parent = &ctrl->cdev_device;
+	dev->release = nvme_ns_cdev_release;
+	ret = dev_set_name(dev, "ng%dn%d", ctrl->instance, ns->instance);
+	if (ret)
+		goto out_put;
+	cdev_init(&ns->cdev, &nvme_ns_chr_fops);
+	ns->cdev.owner = ctrl->ops->module;
+	ret = cdev_device_add(&ns->cdev, dev);
+	if (ret)
+		goto out_put;
+	return 0;
+
+out_put:
+	/* the release frees the minor and drops the namespace reference */
+	put_device(dev);
+	return ret;
+}
+
+/**
+ * nvme_ns_cdev_del() - unregister /dev/ngNnM
+ * @ns: the namespace
+ *
+ * Open files keep working on the namespace until they are closed.  Safe
+ * to call when nvme_ns_cdev_add() failed or was never called, and twice.
+ */
+void nvme_ns_cdev_del(struct nvme_ns *ns)
+{
+	if (!device_is_registered(&ns->cdev_device))
+		return;
+	cdev_device_del(&ns->cdev, &ns->cdev_device);
+	put_device(&ns->cdev_device);
+}
+
+/**
+ * nvme_bdev_ioctl() - ioctl method of the namespace block devices
+ * @bdev: the block device (whole disk or partition)
+ * @mode: open mode, unused
+ * @cmd: ioctl number
+ * @arg: ioctl argument
+ *
+ * Return: as for the ng device of the same namespace.
+ */
+int nvme_bdev_ioctl(struct block_device *bdev, fmode_t mode,
+		    unsigned int cmd, unsigned long arg)
+{
+	struct nvme_ns *ns = bdev->bd_disk->private_data;
+
+	return nvme_ns_ioctl(ns, cmd, (void __user *)arg);
+}
+
+/* ------------------------------------------------------------------ */
+/* module setup                                                       */
+/* ------------------------------------------------------------------ */
+
+static int nvme_class_uevent(struct device *dev, struct kobj_uevent_env *env)
+{
+	struct nvme_ctrl *ctrl = container_of(dev, struct nvme_ctrl,
+					      cdev_device);
+
+	return add_uevent_var(env, "NVME_TRTYPE=%s", ctrl->ops->name);
+}
+
+/**
+ * nvme_ioctl_init() - reserve the char device numbers and create the classes
+ *
+ * Return: 0 or a negative errno, with nothing left behind.
+ */
+int nvme_ioctl_init(void)
+{
+	struct class *cls;
+	int ret;
+
+	ret = alloc_chrdev_region(&nvme_ctrl_devt, 0, NVME_MINORS, "nvme");
+	if (ret)
+		return ret;
+	ret = alloc_chrdev_region(&nvme_ns_devt, 0, NVME_MINORS,
+				  "nvme-generic");
+	if (ret)
+		goto out_ctrl_region;
+
+	cls = class_create(THIS_MODULE, "nvme");
+	if (IS_ERR(cls)) {
+		ret = PTR_ERR(cls);
+		goto out_ns_region;
+	}
+	cls->dev_uevent = nvme_class_uevent;
+	nvme_class = cls;
+
+	cls = class_create(THIS_MODULE, "nvme-generic");
+	if (IS_ERR(cls)) {
+		ret = PTR_ERR(cls);
+		goto out_class;
+	}
+	nvme_ns_class = cls;
+	return 0;
+
+out_class:
+	class_destroy(nvme_class);
+	nvme_class = NULL;
+out_ns_region:
+	unregister_chrdev_region(nvme_ns_devt, NVME_MINORS);
+out_ctrl_region:
+	unregister_chrdev_region(nvme_ctrl_devt, NVME_MINORS);
+	return ret;
+}
+
+/**
+ * nvme_ioctl_exit() - undo nvme_ioctl_init()
+ */
+void nvme_ioctl_exit(void)
+{
+	class_destroy(nvme_ns_class);
+	nvme_ns_class = NULL;
+	class_destroy(nvme_class);
+	nvme_class = NULL;
+	unregister_chrdev_region(nvme_ns_devt, NVME_MINORS);
+	unregister_chrdev_region(nvme_ctrl_devt, NVME_MINORS);
+	ida_destroy(&nvme_ns_minor_ida);
+}

@@ -1,0 +1,366 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nvme-core internal interface, shared by the core files and by every
+ * transport (pci, tcp, rdma, fc, loop).
+ *
+ * The split of work:
+ *  - the core owns the controller object (char device, sysfs, state),
+ *    namespaces (gendisk, ng char device), admin command helpers,
+ *    identify/scan, async events, the command translation of block
+ *    requests and the completion policy (retry, requeue, fail);
+ *  - a transport owns its queues and the tag sets' blk_mq_ops; it moves
+ *    struct nvme_sqe to the controller and hands back the completion
+ *    through nvme_req_done().  It tells the core about itself through
+ *    struct nvme_ctrl_ops.
+ */
+#ifndef NVME_OOT_HOST_NVME_H
+#define NVME_OOT_HOST_NVME_H
+
+#include <linux/blk-mq.h>
+#include <linux/cdev.h>
+#include <linux/device.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rwsem.h>
+#include <linux/workqueue.h>
+
+#include "../include/nvme/spec.h"
+#include "ctrl_state.h"
+
+struct nvme_ctrl;
+struct nvme_ns;
+
+/* struct nvme_ctrl_ops.flags */
+#define NVME_F_FABRICS		(1u << 0)	/* registers are properties */
+#define NVME_F_METADATA		(1u << 1)	/* separate metadata buffers */
+
+/**
+ * struct nvme_ctrl_ops - what a transport provides to the core
+ * @name: transport name as sysfs "transport" shows it ("pcie", "tcp", ...)
+ * @module: owner, pinned while a char device or disk is open
+ * @flags: NVME_F_*
+ * @reg_read32: read a 32 bit register / property
+ * @reg_write32: write a 32 bit register / property
+ * @reg_read64: read a 64 bit register / property
+ * @free_ctrl: free the transport's controller once the last reference is gone
+ * @delete_ctrl: stop and free queues for good; called once from the delete work
+ * @get_address: print the sysfs "address" line into @buf, return its length
+ */
+struct nvme_ctrl_ops {
+	const char *name;
+	struct module *module;
+	unsigned int flags;
+	int (*reg_read32)(struct nvme_ctrl *ctrl, u32 off, u32 *val);
+	int (*reg_write32)(struct nvme_ctrl *ctrl, u32 off, u32 val);
+	int (*reg_read64)(struct nvme_ctrl *ctrl, u32 off, u64 *val);
+	void (*free_ctrl)(struct nvme_ctrl *ctrl);
+	void (*delete_ctrl)(struct nvme_ctrl *ctrl);
+	int (*get_address)(struct nvme_ctrl *ctrl, char *buf, int size);
+};
+
+/**
+ * struct nvme_subsystem - an NVM subsystem, shared by its controllers
+ * @dev: the nvme-subsystem class device (nvme-subsysN)
+ * @instance: N in nvme-subsysN
+ * @ref: one per attached controller; the last put unregisters
+ * @entry: on the global subsystem list
+ * @ctrls: controllers of this subsystem
+ * @subnqn: subsystem NQN
+ * @serial: serial number of the first controller, space padded
+ * @model: model number of the first controller, space padded
+ * @firmware_rev: firmware revision of the first controller
+ * @cntrltype: controller type of the first controller
+ * @registered: device_add() succeeded
+ */
+struct nvme_subsystem {
+	struct device dev;
+	int instance;
+	struct kref ref;
+	struct list_head entry;
+	struct list_head ctrls;
+	char subnqn[256];
+	char serial[20];
+	char model[40];
+	char firmware_rev[8];
+	u8 cntrltype;
+	bool registered;
+};
+
+/**
+ * struct nvme_ctrl - a controller as the core sees it
+ *
+ * Locking: @lock protects @state.  @ns_lock protects @namespaces.
+ * @scan_lock serialises namespace scans.  The transport owns @reset_work
+ * (it initialises it); the core queues it on nvme_reset_wq.
+ */
+struct nvme_ctrl {
+	const struct nvme_ctrl_ops *ops;
+	struct device *dev;		/* parent: PCI function or fabrics device */
+	struct device cdev_device;	/* /sys/class/nvme/nvmeN, /dev/nvmeN */
+	struct cdev cdev;
+	int instance;
+	int numa_node;
+	unsigned long quirks;
+
+	spinlock_t lock;
+	enum nvme_ctrl_state state;
+	wait_queue_head_t state_wq;
+	unsigned long flags;
+#define NVME_CTRL_FLAG_STARTED		0	/* AER and scan were started once */
+#define NVME_CTRL_FLAG_ADMIN_Q_STOPPED	1	/* admin queue quiesced */
+#define NVME_CTRL_FLAG_IO_Q_STOPPED	2	/* I/O queues quiesced */
+
+	struct blk_mq_tag_set *admin_tagset;
+	struct blk_mq_tag_set *tagset;
+	struct request_queue *admin_q;
+
+	struct nvme_subsystem *subsys;
+	struct list_head subsys_entry;
+
+	struct rw_semaphore ns_lock;
+	struct list_head namespaces;
+	struct mutex scan_lock;
+	struct ida ns_ida;
+
+	struct work_struct reset_work;
+	struct work_struct delete_work;
+	struct work_struct scan_work;
+	struct work_struct aen_work;
+
+	/* from registers and Identify Controller */
+	u64 cap;
+	u32 vs;
+	u32 page_size;		/* memory page size in CC.MPS */
+	u32 max_hw_sectors;	/* 512 byte sectors, from MDTS and transport */
+	u16 max_segments;
+	u16 cntlid;
+	u16 vid;
+	u16 ssvid;
+	u32 oaes;
+	u16 oncs;
+	u16 oacs;
+	u8 vwc;
+	u8 cntrltype;
+	u8 cmic;
+	u32 sgls;
+	u32 nn;
+	u32 ctratt;
+	u16 kas;
+	char serial[20];
+	char model[40];
+	char firmware_rev[8];
+	char subnqn[256];
+
+	/* set by the transport before nvme_init_ctrl_finish() */
+	u32 queue_count;	/* admin + I/O queues */
+	u32 sqsize;		/* I/O queue depth minus one */
+	u32 transport_max_sectors;	/* 0: no transport limit */
+	u16 transport_max_segments;	/* 0: no transport limit */
+	u32 virt_boundary_mask;	/* PRP transports: page size - 1 */
+	u32 kato;		/* keep alive timeout, seconds (fabrics) */
+
+	/* async events */
+	struct request *aer_rq;
+	u32 aen_result;
+	unsigned long aen_pending;	/* bit 0: a result waits in aen_result */
+};
+
+/**
+ * struct nvme_ns_ids - namespace identifiers
+ * @eui64: IEEE EUI-64
+ * @nguid: namespace GUID
+ * @uuid: namespace UUID
+ */
+struct nvme_ns_ids {
+	u8 eui64[8];
+	u8 nguid[16];
+	u8 uuid[16];
+};
+
+/**
+ * struct nvme_ns - one attached namespace
+ *
+ * Lifetime: @ref starts at one for the controller's list; every open of
+ * the block or ng device takes one more.  The last put releases the
+ * gendisk and the controller reference.
+ */
+struct nvme_ns {
+	struct list_head entry;
+	struct nvme_ctrl *ctrl;
+	struct gendisk *disk;
+	struct request_queue *queue;
+	struct kref ref;
+	u32 nsid;
+	int instance;
+	u8 lba_shift;
+	u16 ms;			/* metadata bytes per block */
+	bool ext;		/* metadata interleaved with data */
+	u64 nsze;		/* blocks */
+	u8 dlfeat;
+	struct nvme_ns_ids ids;
+	unsigned long flags;
+#define NVME_NS_REMOVING	0
+#define NVME_NS_READY		1
+	struct cdev cdev;
+	struct device cdev_device;	/* /dev/ngXnY */
+};
+
+/* per-request flags, struct nvme_request.flags */
+#define NVME_REQ_CANCELLED	(1u << 0)	/* ended by the host, not the controller */
+#define NVME_REQ_USERCMD	(1u << 1)	/* passthrough from user space */
+#define NVME_REQ_NO_TIMEOUT	(1u << 2)	/* AER: may stay outstanding forever */
+
+/**
+ * struct nvme_request - core part of every request's driver data
+ *
+ * A transport's per-request structure must start with this.
+ * @cmd: the submission entry the core built
+ * @result: completion dwords 0 and 1
+ * @status: status field (completion status >> 1) or a host status
+ * @retries: times this request has been requeued
+ * @flags: NVME_REQ_*
+ * @ctrl: owning controller
+ * @meta: kernel bounce buffer for separate metadata, or NULL
+ * @meta_len: length of @meta
+ */
+struct nvme_request {
+	struct nvme_sqe cmd;
+	__le64 result;
+	u16 status;
+	u8 retries;
+	u8 flags;
+	struct nvme_ctrl *ctrl;
+	void *meta;
+	u32 meta_len;
+};
+
+static inline struct nvme_request *nvme_req(struct request *rq)
+{
+	return blk_mq_rq_to_pdu(rq);
+}
+
+/* host-side status for requests the host ended itself */
+#define NVME_SC_HOST_CANCELLED	(NVME_SC_HOST_ABORTED_CMD)
+
+static inline bool nvme_ctrl_is_fabrics(struct nvme_ctrl *ctrl)
+{
+	return ctrl->ops->flags & NVME_F_FABRICS;
+}
+
+static inline enum nvme_ctrl_state nvme_ctrl_state(struct nvme_ctrl *ctrl)
+{
+	return READ_ONCE(ctrl->state);
+}
+
+/**
+ * nvme_req_done() - hand a completion to blk-mq
+ * @rq: the request
+ * @status: completion status field as on the wire (phase bit included)
+ * @result: completion dwords 0 and 1
+ *
+ * Called by transports from their completion path, once per request.
+ */
+static inline void nvme_req_done(struct request *rq, __le16 status,
+				 __le64 result)
+{
+	struct nvme_request *nr = nvme_req(rq);
+
+	nr->status = le16_to_cpu(status) >> 1;
+	nr->result = result;
+	if (likely(!blk_mq_complete_request_remote(rq)))
+		rq->q->mq_ops->complete(rq);
+}
+
+/* core.c: controller life cycle */
+extern struct workqueue_struct *nvme_wq;
+extern struct workqueue_struct *nvme_reset_wq;
+extern struct workqueue_struct *nvme_delete_wq;
+
+int nvme_init_ctrl(struct nvme_ctrl *ctrl, struct device *dev,
+		   const struct nvme_ctrl_ops *ops, unsigned long quirks);
+void nvme_uninit_ctrl(struct nvme_ctrl *ctrl);
+void nvme_get_ctrl(struct nvme_ctrl *ctrl);
+void nvme_put_ctrl(struct nvme_ctrl *ctrl);
+bool nvme_change_ctrl_state(struct nvme_ctrl *ctrl,
+			    enum nvme_ctrl_state new_state);
+int nvme_reset_ctrl(struct nvme_ctrl *ctrl);
+int nvme_reset_ctrl_sync(struct nvme_ctrl *ctrl);
+int nvme_delete_ctrl(struct nvme_ctrl *ctrl);
+void nvme_delete_ctrl_sync(struct nvme_ctrl *ctrl);
+
+int nvme_enable_ctrl(struct nvme_ctrl *ctrl);
+int nvme_disable_ctrl(struct nvme_ctrl *ctrl, bool shutdown);
+int nvme_init_ctrl_finish(struct nvme_ctrl *ctrl);
+void nvme_start_ctrl(struct nvme_ctrl *ctrl);
+void nvme_stop_ctrl(struct nvme_ctrl *ctrl);
+int nvme_set_queue_count(struct nvme_ctrl *ctrl, u32 *count);
+
+/* core.c: tag sets and queue control */
+int nvme_alloc_admin_tag_set(struct nvme_ctrl *ctrl,
+			     struct blk_mq_tag_set *set,
+			     const struct blk_mq_ops *ops,
+			     unsigned int depth, unsigned int cmd_size);
+void nvme_remove_admin_tag_set(struct nvme_ctrl *ctrl);
+int nvme_alloc_io_tag_set(struct nvme_ctrl *ctrl, struct blk_mq_tag_set *set,
+			  const struct blk_mq_ops *ops, unsigned int nr_maps,
+			  unsigned int cmd_size);
+void nvme_remove_io_tag_set(struct nvme_ctrl *ctrl);
+void nvme_quiesce_admin_queue(struct nvme_ctrl *ctrl);
+void nvme_unquiesce_admin_queue(struct nvme_ctrl *ctrl);
+void nvme_quiesce_io_queues(struct nvme_ctrl *ctrl);
+void nvme_unquiesce_io_queues(struct nvme_ctrl *ctrl);
+void nvme_start_freeze(struct nvme_ctrl *ctrl);
+void nvme_wait_freeze(struct nvme_ctrl *ctrl);
+void nvme_unfreeze(struct nvme_ctrl *ctrl);
+void nvme_cancel_tagset(struct nvme_ctrl *ctrl);
+void nvme_cancel_admin_tagset(struct nvme_ctrl *ctrl);
+bool nvme_cancel_request(struct request *rq, void *data);
+void nvme_mark_namespaces_dead(struct nvme_ctrl *ctrl);
+
+/* core.c: commands and completions */
+void nvme_init_request(struct request *rq, const struct nvme_sqe *cmd);
+blk_status_t nvme_setup_cmd(struct nvme_ns *ns, struct request *rq);
+void nvme_cleanup_cmd(struct request *rq);
+void nvme_complete_rq(struct request *rq);
+blk_status_t nvme_fail_nonready(struct nvme_ctrl *ctrl, struct request *rq);
+bool nvme_ctrl_may_queue(struct nvme_ctrl *ctrl, struct request *rq,
+			 bool queue_live);
+blk_status_t nvme_status_to_blk(u16 status);
+int nvme_submit_sync_cmd(struct request_queue *q, struct nvme_sqe *cmd,
+			 void *buf, unsigned int len);
+int nvme_identify(struct nvme_ctrl *ctrl, u8 cns, u32 nsid, void *buf);
+int nvme_get_log(struct nvme_ctrl *ctrl, u32 nsid, u8 lid, u8 lsp,
+		 void *buf, u32 len, u64 offset);
+int nvme_set_features(struct nvme_ctrl *ctrl, u8 fid, u32 dw11, u32 *result);
+int nvme_get_features(struct nvme_ctrl *ctrl, u8 fid, u32 dw11, u32 *result);
+
+/* ns.c: namespaces */
+void nvme_queue_scan(struct nvme_ctrl *ctrl);
+void nvme_scan_work(struct work_struct *work);
+void nvme_remove_namespaces(struct nvme_ctrl *ctrl);
+struct nvme_ns *nvme_find_get_ns(struct nvme_ctrl *ctrl, u32 nsid);
+void nvme_put_ns(struct nvme_ns *ns);
+bool nvme_try_get_ns(struct nvme_ns *ns);
+extern const struct block_device_operations nvme_bdev_ops;
+
+/* ioctl.c: character devices and ioctls */
+int nvme_ioctl_init(void);
+void nvme_ioctl_exit(void);
+int nvme_ctrl_cdev_add(struct nvme_ctrl *ctrl);
+int nvme_ns_cdev_add(struct nvme_ns *ns);
+void nvme_ns_cdev_del(struct nvme_ns *ns);
+int nvme_bdev_ioctl(struct block_device *bdev, fmode_t mode,
+		    unsigned int cmd, unsigned long arg);
+extern const struct file_operations nvme_ctrl_fops;
+extern struct class *nvme_class;
+
+/* sysfs.c: attributes and subsystems */
+extern const struct attribute_group *nvme_ctrl_attr_groups[];
+extern const struct attribute_group *nvme_ns_attr_groups[];
+int nvme_sysfs_init(void);
+void nvme_sysfs_exit(void);
+int nvme_subsys_attach(struct nvme_ctrl *ctrl);
+void nvme_subsys_detach(struct nvme_ctrl *ctrl);
+
+#endif /* NVME_OOT_HOST_NVME_H */
