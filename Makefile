@@ -24,7 +24,9 @@ BUILDDIR ?= $(PWD)/build
 CHECKPATCH ?= $(PWD)/tools/checkpatch/checkpatch.pl
 JOBS ?= $(shell nproc)
 
-KSRC := $(shell find host pci fabrics target include -name '*.[ch]' 2>/dev/null)
+# user_compat.h is the userspace half of compat.h: not kernel code
+KSRC := $(shell find host pci fabrics target include -name '*.[ch]' \
+		-not -name '*.mod.c' -not -name user_compat.h 2>/dev/null)
 
 .PHONY: all modules install uninstall clean check sparse checkpatch deps unit test demo bench
 

@@ -125,9 +125,8 @@ int nvme_delete_ctrl(struct nvme_ctrl *ctrl)
 {
 	if (!nvme_change_ctrl_state(ctrl, NVME_CTRL_DELETING))
 		return -EBUSY;
-	nvme_get_ctrl(ctrl);
-	if (!queue_work(nvme_delete_wq, &ctrl->delete_work))
-		nvme_put_ctrl(ctrl);
+	/* the work drops the creator's reference when it is done */
+	queue_work(nvme_delete_wq, &ctrl->delete_work);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(nvme_delete_ctrl);

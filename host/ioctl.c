@@ -248,7 +248,7 @@ static int nvme_user_passthru(struct nvme_ctrl *ctrl, struct nvme_ns *ns,
 		return ret;
 
 	if (admin && !ret && nvme_admin_changes_ns(c.opcode))
-		nvme_queue_scan(ctrl);
+		nvme_scan_sync(ctrl);
 
 	if (wide) {
 		struct nvme_passthru_cmd64 __user *u = argp;

@@ -124,7 +124,8 @@ static void nvme_read_ns_descs(struct nvme_ns *ns)
 	unsigned int pos = 0;
 	u8 *buf;
 
-	if (ns->ctrl->vs < 0x10300)	/* descriptor list came with 1.3 */
+	/* the descriptor list came with 1.3; some devices fill it with junk */
+	if (ns->ctrl->vs < 0x10300 || (ns->ctrl->quirks & NVME_QUIRK_BOGUS_NID))
 		return;
 	buf = kzalloc(NVME_IDENTIFY_DATA_SIZE, GFP_KERNEL);
 	if (!buf)
@@ -170,7 +171,7 @@ static int nvme_apply_id_ns(struct nvme_ns *ns, struct nvme_id_ns *id)
 	struct nvme_ctrl *ctrl = ns->ctrl;
 	struct request_queue *q = ns->queue;
 	struct nvme_lbaf *f = &id->lbaf[nvme_id_ns_lbaf_index(id)];
-	unsigned int bs, phys;
+	unsigned int bs, phys, wz_max;
 	bool usable = true;
 
 	if (nvme_id_ns_lbaf_index(id) > id->nlbaf || f->ds < 9 ||
@@ -184,8 +185,10 @@ static int nvme_apply_id_ns(struct nvme_ns *ns, struct nvme_id_ns *id)
 	ns->ext = id->flbas & NVME_NS_FLBAS_EXTENDED;
 	ns->nsze = le64_to_cpu(id->nsze);
 	ns->dlfeat = id->dlfeat;
-	memcpy(ns->ids.eui64, id->eui64, sizeof(ns->ids.eui64));
-	memcpy(ns->ids.nguid, id->nguid, sizeof(ns->ids.nguid));
+	if (!(ctrl->quirks & NVME_QUIRK_BOGUS_NID)) {
+		memcpy(ns->ids.eui64, id->eui64, sizeof(ns->ids.eui64));
+		memcpy(ns->ids.nguid, id->nguid, sizeof(ns->ids.nguid));
+	}
 
 	/* the block layer path carries no metadata: such formats are ng-only */
 	if (ns->ms)
@@ -215,12 +218,12 @@ static int nvme_apply_id_ns(struct nvme_ns *ns, struct nvme_id_ns *id)
 	} else {
 		blk_queue_max_discard_sectors(q, 0);
 	}
+	/* Write Zeroes carries a 16 bit block count and no data */
+	wz_max = 0;
 	if (ctrl->oncs & NVME_ONCS_WRITE_ZEROES)
-		blk_queue_max_write_zeroes_sectors(q,
-			min_t(u32, ctrl->max_hw_sectors,
-			      65536u << (ns->lba_shift - SECTOR_SHIFT)));
-	else
-		blk_queue_max_write_zeroes_sectors(q, 0);
+		wz_max = min_t(u32, ctrl->max_hw_sectors,
+			       65536u << (ns->lba_shift - SECTOR_SHIFT));
+	blk_queue_max_write_zeroes_sectors(q, wz_max);
 
 	set_capacity_and_notify(ns->disk, usable ?
 				ns->nsze << (ns->lba_shift - SECTOR_SHIFT) : 0);
@@ -475,6 +478,20 @@ void nvme_queue_scan(struct nvme_ctrl *ctrl)
 		queue_work(nvme_wq, &ctrl->scan_work);
 }
 EXPORT_SYMBOL_GPL(nvme_queue_scan);
+
+/**
+ * nvme_scan_sync() - scan namespaces now and wait for the result
+ * @ctrl: the controller
+ *
+ * Used after commands that change formats or the namespace list, so
+ * that the caller sees the new block size when the command returns.
+ */
+void nvme_scan_sync(struct nvme_ctrl *ctrl)
+{
+	nvme_queue_scan(ctrl);
+	flush_work(&ctrl->scan_work);
+}
+EXPORT_SYMBOL_GPL(nvme_scan_sync);
 
 /**
  * nvme_remove_namespaces() - remove every namespace of a controller

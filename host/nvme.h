@@ -32,8 +32,11 @@ struct nvme_ctrl;
 struct nvme_ns;
 
 /* struct nvme_ctrl_ops.flags */
-#define NVME_F_FABRICS		(1u << 0)	/* registers are properties */
-#define NVME_F_METADATA		(1u << 1)	/* separate metadata buffers */
+#define NVME_F_FABRICS		BIT(0)	/* registers are properties */
+#define NVME_F_METADATA		BIT(1)	/* separate metadata buffers */
+
+/* struct nvme_ctrl.quirks */
+#define NVME_QUIRK_BOGUS_NID	BIT(0)	/* namespace ids not unique */
 
 /**
  * struct nvme_ctrl_ops - what a transport provides to the core
@@ -103,7 +106,7 @@ struct nvme_ctrl {
 	int numa_node;
 	unsigned long quirks;
 
-	spinlock_t lock;
+	spinlock_t lock;		/* protects @state */
 	enum nvme_ctrl_state state;
 	wait_queue_head_t state_wq;
 	unsigned long flags;
@@ -120,7 +123,7 @@ struct nvme_ctrl {
 
 	struct rw_semaphore ns_lock;
 	struct list_head namespaces;
-	struct mutex scan_lock;
+	struct mutex scan_lock;		/* one namespace scan at a time */
 	struct ida ns_ida;
 
 	struct work_struct reset_work;
@@ -207,9 +210,9 @@ struct nvme_ns {
 };
 
 /* per-request flags, struct nvme_request.flags */
-#define NVME_REQ_CANCELLED	(1u << 0)	/* ended by the host, not the controller */
-#define NVME_REQ_USERCMD	(1u << 1)	/* passthrough from user space */
-#define NVME_REQ_NO_TIMEOUT	(1u << 2)	/* AER: may stay outstanding forever */
+#define NVME_REQ_CANCELLED	BIT(0)	/* ended by the host, not the controller */
+#define NVME_REQ_USERCMD	BIT(1)	/* passthrough from user space */
+#define NVME_REQ_NO_TIMEOUT	BIT(2)	/* AER: may stay outstanding forever */
 
 /**
  * struct nvme_request - core part of every request's driver data
@@ -337,6 +340,7 @@ int nvme_get_features(struct nvme_ctrl *ctrl, u8 fid, u32 dw11, u32 *result);
 
 /* ns.c: namespaces */
 void nvme_queue_scan(struct nvme_ctrl *ctrl);
+void nvme_scan_sync(struct nvme_ctrl *ctrl);
 void nvme_scan_work(struct work_struct *work);
 void nvme_remove_namespaces(struct nvme_ctrl *ctrl);
 struct nvme_ns *nvme_find_get_ns(struct nvme_ctrl *ctrl, u32 nsid);

@@ -85,7 +85,9 @@ u32 nvme_prp_list_entries(u64 first_addr, u64 total_len, u32 page_size)
 {
 	u64 span = (first_addr & (page_size - 1)) + total_len;
 
-	return (u32)((span + page_size - 1) / page_size) - 1;
+	if (!total_len)
+		return 0;
+	return (u32)((span + page_size - 1) / page_size - 1);
 }
 
 /**

@@ -82,8 +82,8 @@ struct nvmp_dev;
  */
 struct nvmp_queue {
 	struct nvmp_dev *dev;
-	spinlock_t sq_lock;
-	spinlock_t cq_lock;
+	spinlock_t sq_lock;	/* SQ tail and doorbell */
+	spinlock_t cq_lock;	/* CQ head and phase */
 	struct nvme_sqe *sqes;
 	struct nvme_cqe *cqes;
 	dma_addr_t sq_dma;
@@ -137,7 +137,7 @@ struct nvmp_dev {
 	struct blk_mq_tag_set admin_set;
 	struct blk_mq_tag_set io_set;
 	struct dma_pool *prp_pool;
-	struct mutex disable_lock;
+	struct mutex disable_lock;	/* one nvmp_disable() at a time */
 	bool enabled;
 };
 
@@ -1212,7 +1212,8 @@ static int nvmp_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		goto out_pool;
 
 	get_device(&pdev->dev);
-	ret = nvme_init_ctrl(&dev->ctrl, &pdev->dev, &nvmp_ctrl_ops, 0);
+	ret = nvme_init_ctrl(&dev->ctrl, &pdev->dev, &nvmp_ctrl_ops,
+			     id->driver_data);
 	if (ret) {
 		put_device(&pdev->dev);
 		goto out_rings;
@@ -1316,6 +1317,8 @@ static int __maybe_unused nvmp_resume(struct device *d)
 static SIMPLE_DEV_PM_OPS(nvmp_pm_ops, nvmp_suspend, nvmp_resume);
 
 static const struct pci_device_id nvmp_ids[] = {
+	/* QEMU's emulated controller reuses namespace identifiers */
+	{ PCI_DEVICE(0x1b36, 0x0010), .driver_data = NVME_QUIRK_BOGUS_NID },
 	{ PCI_DEVICE_CLASS(PCI_CLASS_STORAGE_EXPRESS, 0xffffff) },
 	{ }
 };

@@ -14,9 +14,7 @@
 
 #include "compat.h"
 
-/* ---------------------------------------------------------------------
- * Controller registers (offsets into BAR0 / fabrics properties)
- * ------------------------------------------------------------------- */
+/* ---- Controller registers (offsets into BAR0 / fabrics properties) ---- */
 enum {
 	NVME_REG_CAP	= 0x00,	/* 64 bit: controller capabilities */
 	NVME_REG_VS	= 0x08,	/* version */
@@ -41,31 +39,29 @@ enum {
 #define NVME_CAP_MPSMAX(cap)	((u32)(((cap) >> 52) & 0xf))
 
 /* CC fields */
-#define NVME_CC_EN		(1u << 0)
+#define NVME_CC_EN		BIT(0)
 #define NVME_CC_CSS_NVM		(0u << 4)
 #define NVME_CC_MPS(shift)	((u32)((shift) - 12) << 7)
 #define NVME_CC_AMS_RR		(0u << 11)
 #define NVME_CC_SHN_MASK	(3u << 14)
-#define NVME_CC_SHN_NORMAL	(1u << 14)
+#define NVME_CC_SHN_NORMAL	BIT(14)
 #define NVME_CC_SHN_ABRUPT	(2u << 14)
 #define NVME_CC_IOSQES(shift)	((u32)(shift) << 16)
 #define NVME_CC_IOCQES(shift)	((u32)(shift) << 20)
 
 /* CSTS fields */
-#define NVME_CSTS_RDY		(1u << 0)
-#define NVME_CSTS_CFS		(1u << 1)
+#define NVME_CSTS_RDY		BIT(0)
+#define NVME_CSTS_CFS		BIT(1)
 #define NVME_CSTS_SHST_MASK	(3u << 2)
 #define NVME_CSTS_SHST_DONE	(2u << 2)
-#define NVME_CSTS_NSSRO		(1u << 4)
+#define NVME_CSTS_NSSRO		BIT(4)
 
 #define NVME_NSSR_MAGIC		0x4e564d65u	/* "NVMe" */
 
 #define NVME_SQE_SHIFT		6	/* 64 byte submission entries */
 #define NVME_CQE_SHIFT		4	/* 16 byte completion entries */
 
-/* ---------------------------------------------------------------------
- * Opcodes
- * ------------------------------------------------------------------- */
+/* ---- Opcodes ---- */
 enum nvme_admin_opcode {
 	NVME_ADM_DELETE_SQ	= 0x00,
 	NVME_ADM_CREATE_SQ	= 0x01,
@@ -108,9 +104,7 @@ static inline bool nvme_opc_ctrl_to_host(u8 opc)
 	return opc & 2;
 }
 
-/* ---------------------------------------------------------------------
- * Data pointer: PRP pair or one SGL descriptor
- * ------------------------------------------------------------------- */
+/* ---- Data pointer: PRP pair or one SGL descriptor ---- */
 
 /**
  * struct nvme_sgl_desc - SGL descriptor (16 bytes)
@@ -138,7 +132,7 @@ enum {
 
 /* PSDT values for command dword 0 bits 15:14 (in @flags bits 7:6) */
 #define NVME_CMD_PSDT_PRP	(0u << 6)
-#define NVME_CMD_PSDT_SGL_MPTR	(1u << 6)	/* metadata is a single buffer */
+#define NVME_CMD_PSDT_SGL_MPTR	BIT(6)	/* metadata is a single buffer */
 #define NVME_CMD_PSDT_SGL_SGL	(2u << 6)	/* metadata is an SGL too */
 
 /**
@@ -204,12 +198,12 @@ struct nvme_cqe {
 
 /* Read/write cdw12 bits */
 #define NVME_RW_NLB_MASK	0xffffu
-#define NVME_RW_FUA		(1u << 30)
-#define NVME_RW_LR		(1u << 31)
-#define NVME_WZ_DEAC		(1u << 25)	/* write zeroes: deallocate */
+#define NVME_RW_FUA		BIT(30)
+#define NVME_RW_LR		BIT(31)
+#define NVME_WZ_DEAC		BIT(25)	/* write zeroes: deallocate */
 
 /* Dataset management */
-#define NVME_DSM_ATTR_DEALLOCATE	(1u << 2)
+#define NVME_DSM_ATTR_DEALLOCATE	BIT(2)
 #define NVME_DSM_MAX_RANGES		256
 
 /**
@@ -225,8 +219,8 @@ struct nvme_dsm_range {
 };
 
 /* Create I/O queue flags (cdw11) */
-#define NVME_QUEUE_PHYS_CONTIG	(1u << 0)
-#define NVME_CQ_IRQ_ENABLED	(1u << 1)
+#define NVME_QUEUE_PHYS_CONTIG	BIT(0)
+#define NVME_CQ_IRQ_ENABLED	BIT(1)
 
 /* Identify CNS values */
 enum {
@@ -276,18 +270,16 @@ enum {
 };
 
 /* Async event configuration (feature 0Bh) bits */
-#define NVME_AEC_NS_ATTR	(1u << 8)
-#define NVME_AEC_FW_ACTIVATION	(1u << 9)
-#define NVME_AEC_DISC_CHANGE	(1u << 31)
+#define NVME_AEC_NS_ATTR	BIT(8)
+#define NVME_AEC_FW_ACTIVATION	BIT(9)
+#define NVME_AEC_DISC_CHANGE	BIT(31)
 
-/* ---------------------------------------------------------------------
- * Status field (completion dword 3 bits 31:17, shifted down by one)
- * ------------------------------------------------------------------- */
+/* ---- Status field (completion dword 3 bits 31:17, shifted down by one) ---- */
 #define NVME_STATUS_SC(s)	((s) & 0xff)
 #define NVME_STATUS_SCT(s)	(((s) >> 8) & 0x7)
 #define NVME_STATUS_CRD(s)	(((s) >> 11) & 0x3)
-#define NVME_STATUS_MORE	(1u << 13)
-#define NVME_STATUS_DNR		(1u << 14)
+#define NVME_STATUS_MORE	BIT(13)
+#define NVME_STATUS_DNR		BIT(14)
 #define NVME_STATUS_CODE(s)	((s) & 0x7ff)	/* SCT and SC together */
 
 enum nvme_status_code {
@@ -336,9 +328,7 @@ enum nvme_status_code {
 	NVME_SC_HOST_ABORTED_CMD	= 0x371,
 };
 
-/* ---------------------------------------------------------------------
- * Identify data structures (4096 bytes each)
- * ------------------------------------------------------------------- */
+/* ---- Identify data structures (4096 bytes each) ---- */
 
 /**
  * struct nvme_id_power_state - power state descriptor (32 bytes)
@@ -487,17 +477,17 @@ struct nvme_id_ctrl {
 };
 
 /* OACS, ONCS, VWC, SGLS, OAES, CMIC bits used by the host */
-#define NVME_OACS_NS_MGMT	(1u << 3)
-#define NVME_OACS_DBBUF		(1u << 8)
-#define NVME_ONCS_COMPARE	(1u << 0)
-#define NVME_ONCS_WRITE_UNCOR	(1u << 1)
-#define NVME_ONCS_DSM		(1u << 2)
-#define NVME_ONCS_WRITE_ZEROES	(1u << 3)
-#define NVME_VWC_PRESENT	(1u << 0)
+#define NVME_OACS_NS_MGMT	BIT(3)
+#define NVME_OACS_DBBUF		BIT(8)
+#define NVME_ONCS_COMPARE	BIT(0)
+#define NVME_ONCS_WRITE_UNCOR	BIT(1)
+#define NVME_ONCS_DSM		BIT(2)
+#define NVME_ONCS_WRITE_ZEROES	BIT(3)
+#define NVME_VWC_PRESENT	BIT(0)
 #define NVME_SGLS_SUPPORTED(s)	((s) & 0x3)
-#define NVME_OAES_NS_ATTR	(1u << 8)
-#define NVME_OAES_FW_ACTIVATION	(1u << 9)
-#define NVME_CTRL_CMIC_MULTI_CTRL	(1u << 1)
+#define NVME_OAES_NS_ATTR	BIT(8)
+#define NVME_OAES_FW_ACTIVATION	BIT(9)
+#define NVME_CTRL_CMIC_MULTI_CTRL	BIT(1)
 
 /**
  * struct nvme_lbaf - LBA format descriptor
@@ -587,14 +577,14 @@ struct nvme_id_ns {
 	u8	nguid[16];		/* 104 */
 	u8	eui64[8];		/* 120 */
 	struct nvme_lbaf lbaf[64];	/* 128 */
-	u8	rsvd384[3328];
-	u8	vs[384];
+	u8	rsvd384[3456];
+	u8	vs[256];		/* 3840 */
 };
 
-#define NVME_NSFEAT_THIN	(1u << 0)
-#define NVME_NSFEAT_IO_OPT	(1u << 4)
-#define NVME_NS_FLBAS_EXTENDED	(1u << 4)
-#define NVME_NMIC_SHARED	(1u << 0)
+#define NVME_NSFEAT_THIN	BIT(0)
+#define NVME_NSFEAT_IO_OPT	BIT(4)
+#define NVME_NS_FLBAS_EXTENDED	BIT(4)
+#define NVME_NMIC_SHARED	BIT(0)
 
 static inline unsigned int nvme_id_ns_lbaf_index(const struct nvme_id_ns *id)
 {
@@ -629,9 +619,7 @@ enum {
 #define NVME_NSID_ALL		0xffffffffu
 #define NVME_NSLIST_ENTRIES	1024	/* nsids in one active NS list page */
 
-/* ---------------------------------------------------------------------
- * Size checks
- * ------------------------------------------------------------------- */
+/* ---- Size checks ---- */
 static_assert(sizeof(struct nvme_sgl_desc) == 16, "SGL descriptor size");
 static_assert(sizeof(struct nvme_sqe) == 64, "SQE size");
 static_assert(sizeof(struct nvme_cqe) == 16, "CQE size");
