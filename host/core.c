@@ -26,12 +26,8 @@ static u8 max_retries = 5;
 module_param(max_retries, byte, 0644);
 MODULE_PARM_DESC(max_retries, "times a failed I/O is retried");
 
-struct workqueue_struct *nvme_wq;
-EXPORT_SYMBOL_GPL(nvme_wq);
-struct workqueue_struct *nvme_reset_wq;
-EXPORT_SYMBOL_GPL(nvme_reset_wq);
-struct workqueue_struct *nvme_delete_wq;
-EXPORT_SYMBOL_GPL(nvme_delete_wq);
+/* nvme-core's own: scan and events; resets; fabrics deletion */
+struct workqueue_struct *nvme_wq, *nvme_reset_wq, *nvme_delete_wq;
 
 static DEFINE_IDA(nvme_instance_ida);
 
@@ -77,11 +73,11 @@ EXPORT_SYMBOL_GPL(nvme_change_ctrl_state);
  */
 int nvme_reset_ctrl(struct nvme_ctrl *ctrl)
 {
-	if (!nvme_change_ctrl_state(ctrl, NVME_CTRL_RESETTING))
-		return -EBUSY;
-	if (!queue_work(nvme_reset_wq, &ctrl->reset_work))
-		return -EBUSY;
-	return 0;
+	bool queued = false;
+
+	if (nvme_change_ctrl_state(ctrl, NVME_CTRL_RESETTING))
+		queued = queue_work(nvme_reset_wq, &ctrl->reset_work);
+	return queued ? 0 : -EBUSY;
 }
 EXPORT_SYMBOL_GPL(nvme_reset_ctrl);
 
@@ -95,12 +91,12 @@ int nvme_reset_ctrl_sync(struct nvme_ctrl *ctrl)
 {
 	int ret = nvme_reset_ctrl(ctrl);
 
-	if (ret)
-		return ret;
-	flush_work(&ctrl->reset_work);
-	if (nvme_ctrl_state(ctrl) != NVME_CTRL_LIVE)
-		return -ENETRESET;
-	return 0;
+	if (!ret) {
+		flush_work(&ctrl->reset_work);
+		if (nvme_ctrl_state(ctrl) != NVME_CTRL_LIVE)
+			ret = -ENETRESET;
+	}
+	return ret;
 }
 EXPORT_SYMBOL_GPL(nvme_reset_ctrl_sync);
 
@@ -572,16 +568,13 @@ int nvme_alloc_admin_tag_set(struct nvme_ctrl *ctrl,
 {
 	int ret;
 
-	memset(set, 0, sizeof(*set));
-	set->ops = ops;
-	set->queue_depth = depth;
-	set->reserved_tags = 1;
-	set->numa_node = ctrl->numa_node;
-	set->flags = BLK_MQ_F_NO_SCHED;
-	set->cmd_size = cmd_size;
-	set->driver_data = ctrl;
-	set->nr_hw_queues = 1;
-	set->timeout = admin_timeout * HZ;
+	*set = (struct blk_mq_tag_set) {
+		.ops = ops, .driver_data = ctrl, .cmd_size = cmd_size,
+		.numa_node = ctrl->numa_node, .nr_hw_queues = 1,
+		.queue_depth = depth, .timeout = admin_timeout * HZ,
+		/* the async event request lives on the reserved tag */
+		.reserved_tags = 1, .flags = BLK_MQ_F_NO_SCHED,
+	};
 	ret = blk_mq_alloc_tag_set(set);
 	if (ret)
 		return ret;
@@ -608,11 +601,13 @@ EXPORT_SYMBOL_GPL(nvme_alloc_admin_tag_set);
  */
 void nvme_remove_admin_tag_set(struct nvme_ctrl *ctrl)
 {
-	if (!ctrl->admin_tagset)
-		return;
-	blk_mq_destroy_queue(ctrl->admin_q);
-	blk_mq_free_tag_set(ctrl->admin_tagset);
-	ctrl->admin_tagset = NULL;
+	struct blk_mq_tag_set *set = ctrl->admin_tagset;
+
+	if (set) {
+		ctrl->admin_tagset = NULL;
+		blk_mq_destroy_queue(ctrl->admin_q);
+		blk_mq_free_tag_set(set);
+	}
 }
 EXPORT_SYMBOL_GPL(nvme_remove_admin_tag_set);
 
@@ -630,16 +625,13 @@ int nvme_alloc_io_tag_set(struct nvme_ctrl *ctrl, struct blk_mq_tag_set *set,
 {
 	int ret;
 
-	memset(set, 0, sizeof(*set));
-	set->ops = ops;
-	set->queue_depth = min_t(u32, ctrl->sqsize + 1, BLK_MQ_MAX_DEPTH);
-	set->numa_node = ctrl->numa_node;
-	set->flags = BLK_MQ_F_SHOULD_MERGE;
-	set->cmd_size = cmd_size;
-	set->driver_data = ctrl;
-	set->nr_hw_queues = ctrl->queue_count - 1;
-	set->nr_maps = nr_maps;
-	set->timeout = io_timeout * HZ;
+	*set = (struct blk_mq_tag_set) {
+		.ops = ops, .driver_data = ctrl, .cmd_size = cmd_size,
+		.numa_node = ctrl->numa_node,
+		.nr_hw_queues = ctrl->queue_count - 1, .nr_maps = nr_maps,
+		.queue_depth = min_t(u32, ctrl->sqsize + 1, BLK_MQ_MAX_DEPTH),
+		.timeout = io_timeout * HZ, .flags = BLK_MQ_F_SHOULD_MERGE,
+	};
 	ret = blk_mq_alloc_tag_set(set);
 	if (ret)
 		return ret;

@@ -313,27 +313,27 @@ static int nvme_user_submit_io(struct nvme_ns *ns, void __user *argp)
 static long nvme_ctrl_common_ioctl(struct nvme_ctrl *ctrl, unsigned int cmd,
 				   void __user *argp)
 {
+	bool admin = capable(CAP_SYS_ADMIN);
+
 	switch (cmd) {
 	case NVME_IOCTL_ADMIN_CMD:
-		return nvme_user_passthru(ctrl, NULL, argp, true, false);
 	case NVME_IOCTL_ADMIN64_CMD:
-		return nvme_user_passthru(ctrl, NULL, argp, true, true);
+		return nvme_user_passthru(ctrl, NULL, argp, true,
+					  cmd == NVME_IOCTL_ADMIN64_CMD);
 	case NVME_IOCTL_RESET:
-		if (!capable(CAP_SYS_ADMIN))
-			return -EACCES;
-		return nvme_reset_ctrl_sync(ctrl);
+		return admin ? nvme_reset_ctrl_sync(ctrl) : -EACCES;
+	case NVME_IOCTL_RESCAN:
+		if (admin)
+			nvme_queue_scan(ctrl);
+		return admin ? 0 : -EACCES;
 	case NVME_IOCTL_SUBSYS_RESET:
-		if (!capable(CAP_SYS_ADMIN))
+		if (!admin)
 			return -EACCES;
-		if (!NVME_CAP_NSSRS(ctrl->cap) || !ctrl->ops->reg_write32)
+		/* only when CAP says the NSSR register is implemented */
+		if (!ctrl->ops->reg_write32 || !NVME_CAP_NSSRS(ctrl->cap))
 			return -ENOTTY;
 		return ctrl->ops->reg_write32(ctrl, NVME_REG_NSSR,
 					      NVME_NSSR_MAGIC);
-	case NVME_IOCTL_RESCAN:
-		if (!capable(CAP_SYS_ADMIN))
-			return -EACCES;
-		nvme_queue_scan(ctrl);
-		return 0;
 	default:
 		return -ENOTTY;
 	}
@@ -470,11 +470,11 @@ static long nvme_ns_chr_ioctl(struct file *file, unsigned int cmd,
 }
 
 static const struct file_operations nvme_ns_chr_fops = {
-	.owner		= THIS_MODULE,
-	.open		= nvme_ns_chr_open,
-	.release	= nvme_ns_chr_release,
 	.unlocked_ioctl	= nvme_ns_chr_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
+	.open		= nvme_ns_chr_open,
+	.release	= nvme_ns_chr_release,
+	.owner		= THIS_MODULE,
 };
 
 static void nvme_ns_cdev_release(struct device *dev)

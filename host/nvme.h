@@ -275,7 +275,7 @@ static inline void nvme_req_done(struct request *rq, __le16 status,
 		rq->q->mq_ops->complete(rq);
 }
 
-/* core.c: controller life cycle */
+/* core.c: controller life cycle (the workqueues are not exported) */
 extern struct workqueue_struct *nvme_wq;
 extern struct workqueue_struct *nvme_reset_wq;
 extern struct workqueue_struct *nvme_delete_wq;

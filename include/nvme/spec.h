@@ -170,12 +170,7 @@ struct nvme_sqe {
 		};
 		struct nvme_sgl_desc sgl;
 	} dptr;
-	__le32	cdw10;
-	__le32	cdw11;
-	__le32	cdw12;
-	__le32	cdw13;
-	__le32	cdw14;
-	__le32	cdw15;
+	__le32	cdw10, cdw11, cdw12, cdw13, cdw14, cdw15;
 };
 
 /**
@@ -284,48 +279,48 @@ enum {
 
 enum nvme_status_code {
 	/* generic command status (SCT 0) */
-	NVME_SC_SUCCESS			= 0x000,
-	NVME_SC_INVALID_OPCODE		= 0x001,
-	NVME_SC_INVALID_FIELD		= 0x002,
-	NVME_SC_CMDID_CONFLICT		= 0x003,
-	NVME_SC_DATA_XFER_ERROR		= 0x004,
-	NVME_SC_POWER_LOSS		= 0x005,
-	NVME_SC_INTERNAL		= 0x006,
-	NVME_SC_ABORT_REQ		= 0x007,
-	NVME_SC_ABORT_SQ_DELETED	= 0x008,
-	NVME_SC_INVALID_NS		= 0x00b,
-	NVME_SC_CMD_SEQ_ERROR		= 0x00c,
-	NVME_SC_SGL_INVALID_COUNT	= 0x00e,
-	NVME_SC_SGL_INVALID_TYPE	= 0x011,
-	NVME_SC_SGL_INVALID_OFFSET	= 0x016,
-	NVME_SC_NS_NOT_READY		= 0x082,
-	NVME_SC_LBA_RANGE		= 0x080,
-	NVME_SC_CAP_EXCEEDED		= 0x081,
+	NVME_SC_SUCCESS			= 0x0000,
+	NVME_SC_INVALID_OPCODE		= 0x0001,
+	NVME_SC_INVALID_FIELD		= 0x0002,
+	NVME_SC_CMDID_CONFLICT		= 0x0003,
+	NVME_SC_DATA_XFER_ERROR		= 0x0004,
+	NVME_SC_POWER_LOSS		= 0x0005,
+	NVME_SC_INTERNAL		= 0x0006,
+	NVME_SC_ABORT_REQ		= 0x0007,
+	NVME_SC_ABORT_SQ_DELETED	= 0x0008,
+	NVME_SC_INVALID_NS		= 0x000b,
+	NVME_SC_CMD_SEQ_ERROR		= 0x000c,
+	NVME_SC_SGL_INVALID_COUNT	= 0x000e,
+	NVME_SC_SGL_INVALID_TYPE	= 0x0011,
+	NVME_SC_SGL_INVALID_OFFSET	= 0x0016,
+	NVME_SC_NS_NOT_READY		= 0x0082,
+	NVME_SC_LBA_RANGE		= 0x0080,
+	NVME_SC_CAP_EXCEEDED		= 0x0081,
 	/* command specific status (SCT 1) */
-	NVME_SC_CQ_INVALID		= 0x100,
-	NVME_SC_QID_INVALID		= 0x101,
-	NVME_SC_QUEUE_SIZE		= 0x102,
-	NVME_SC_ABORT_LIMIT		= 0x103,
-	NVME_SC_AER_LIMIT		= 0x105,
-	NVME_SC_INVALID_LOG_PAGE	= 0x109,
-	NVME_SC_INVALID_FORMAT		= 0x10a,
-	NVME_SC_FEATURE_NOT_SAVEABLE	= 0x10d,
-	NVME_SC_CONNECT_INVALID_PARAM	= 0x182,
-	NVME_SC_CONNECT_CTRL_BUSY	= 0x181,
-	NVME_SC_CONNECT_INVALID_HOST	= 0x184,
+	NVME_SC_CQ_INVALID		= 0x0100,
+	NVME_SC_QID_INVALID		= 0x0101,
+	NVME_SC_QUEUE_SIZE		= 0x0102,
+	NVME_SC_ABORT_LIMIT		= 0x0103,
+	NVME_SC_AER_LIMIT		= 0x0105,
+	NVME_SC_INVALID_LOG_PAGE	= 0x0109,
+	NVME_SC_INVALID_FORMAT		= 0x010a,
+	NVME_SC_FEATURE_NOT_SAVEABLE	= 0x010d,
+	NVME_SC_CONNECT_INVALID_PARAM	= 0x0182,
+	NVME_SC_CONNECT_CTRL_BUSY	= 0x0181,
+	NVME_SC_CONNECT_INVALID_HOST	= 0x0184,
 	/* media and data integrity errors (SCT 2) */
-	NVME_SC_WRITE_FAULT		= 0x280,
-	NVME_SC_READ_ERROR		= 0x281,
-	NVME_SC_GUARD_CHECK		= 0x282,
-	NVME_SC_APPTAG_CHECK		= 0x283,
-	NVME_SC_REFTAG_CHECK		= 0x284,
-	NVME_SC_COMPARE_FAILED		= 0x285,
-	NVME_SC_ACCESS_DENIED		= 0x286,
-	NVME_SC_UNWRITTEN_BLOCK		= 0x287,
+	NVME_SC_WRITE_FAULT		= 0x0280,
+	NVME_SC_READ_ERROR		= 0x0281,
+	NVME_SC_GUARD_CHECK		= 0x0282,
+	NVME_SC_APPTAG_CHECK		= 0x0283,
+	NVME_SC_REFTAG_CHECK		= 0x0284,
+	NVME_SC_COMPARE_FAILED		= 0x0285,
+	NVME_SC_ACCESS_DENIED		= 0x0286,
+	NVME_SC_UNWRITTEN_BLOCK		= 0x0287,
 	/* path related status (SCT 3) */
-	NVME_SC_INTERNAL_PATH_ERROR	= 0x300,
-	NVME_SC_HOST_PATH_ERROR		= 0x370,
-	NVME_SC_HOST_ABORTED_CMD	= 0x371,
+	NVME_SC_INTERNAL_PATH_ERROR	= 0x0300,
+	NVME_SC_HOST_PATH_ERROR		= 0x0370,
+	NVME_SC_HOST_ABORTED_CMD	= 0x0371,
 };
 
 /* ---- Identify data structures (4096 bytes each) ---- */
@@ -415,17 +410,16 @@ struct nvme_id_power_state {
 struct nvme_id_ctrl {
 	__le16	vid;			/* 0 */
 	__le16	ssvid;
-	char	sn[20];			/* 4 */
-	char	mn[40];			/* 24 */
-	char	fr[8];			/* 64 */
+	u8	sn[20];			/* 4 */
+	u8	mn[40];			/* 24 */
+	u8	fr[8];			/* 64 */
 	u8	rab;			/* 72 */
 	u8	ieee[3];
 	u8	cmic;			/* 76 */
 	u8	mdts;			/* 77 */
 	__le16	cntlid;			/* 78 */
 	__le32	ver;			/* 80 */
-	__le32	rtd3r;			/* 84 */
-	__le32	rtd3e;			/* 88 */
+	__le32	rtd3r, rtd3e;		/* 84: RTD3 resume, entry latency */
 	__le32	oaes;			/* 92 */
 	__le32	ctratt;			/* 96 */
 	u8	rsvd100[11];
@@ -463,7 +457,7 @@ struct nvme_id_ctrl {
 	__le32	sgls;			/* 536 */
 	__le32	mnan;			/* 540 */
 	u8	rsvd544[224];
-	char	subnqn[256];		/* 768 */
+	u8	subnqn[256];		/* 768 */
 	u8	rsvd1024[768];
 	__le32	ioccsz;			/* 1792 */
 	__le32	iorcsz;			/* 1796 */
@@ -555,12 +549,8 @@ struct nvme_id_ns {
 	u8	rescap;
 	u8	fpi;
 	u8	dlfeat;
-	__le16	nawun;			/* 34 */
-	__le16	nawupf;
-	__le16	nacwu;
-	__le16	nabsn;
-	__le16	nabo;
-	__le16	nabspf;
+	__le16	nawun, nawupf, nacwu;	/* 34: atomic write units */
+	__le16	nabsn, nabo, nabspf;	/* 40: atomic boundaries */
 	__le16	noiob;			/* 46 */
 	u8	nvmcap[16];		/* 48 */
 	__le16	npwg;			/* 64 */
