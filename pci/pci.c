@@ -145,8 +145,10 @@ struct nvmp_dev {
  * struct nvmp_iod - per-request data
  * @req: core part, must be first
  * @q: queue the request is on
- * @sgt: scatter table of the data (chained beyond @inline_sg)
+ * @sgt: scatter table of the data (chained beyond @inline_sg); orig_nents
+ *	is what was allocated, nents what the DMA mapping produced
  * @inline_sg: first scatterlist entries
+ * @nr_sg: entries blk_rq_map_sg() filled (what was DMA-mapped)
  * @list: PRP list or SGL segment from @prp_pool, or NULL
  * @list_dma: bus address of @list
  * @bv_dma: bus address of a single mapped bvec (fast path), else 0
@@ -159,6 +161,7 @@ struct nvmp_iod {
 	struct nvmp_queue *q;
 	struct sg_table sgt;
 	struct scatterlist inline_sg[NVMP_INLINE_SG];
+	unsigned int nr_sg;
 	void *list;
 	dma_addr_t list_dma;
 	dma_addr_t bv_dma;
@@ -423,7 +426,8 @@ static void nvmp_unmap_data(struct nvmp_dev *dev, struct request *rq)
 		iod->bv_dma = 0;
 	}
 	if (iod->sgt.nents) {
-		dma_unmap_sgtable(&dev->pdev->dev, &iod->sgt, rq_dma_dir(rq), 0);
+		dma_unmap_sg(&dev->pdev->dev, iod->sgt.sgl, iod->nr_sg,
+			     rq_dma_dir(rq));
 		iod->sgt.nents = 0;
 	}
 	if (iod->sgt.orig_nents) {
@@ -447,7 +451,7 @@ static blk_status_t nvmp_map_data(struct nvmp_dev *dev, struct request *rq,
 	struct nvmp_iod *iod = blk_mq_rq_to_pdu(rq);
 	unsigned short segs = blk_rq_nr_phys_segments(rq);
 	blk_status_t ret;
-	int nents, rc;
+	int nents;
 
 	if (segs == 1) {
 		struct bio_vec bv = nvmp_first_bvec(rq);
@@ -461,18 +465,23 @@ static blk_status_t nvmp_map_data(struct nvmp_dev *dev, struct request *rq,
 	if (sg_alloc_table_chained(&iod->sgt, segs, iod->sgt.sgl,
 				   NVMP_INLINE_SG))
 		return BLK_STS_RESOURCE;
-	iod->sgt.orig_nents = blk_rq_map_sg(rq->q, rq, iod->sgt.sgl);
-	if (!iod->sgt.orig_nents) {
+	/*
+	 * The segment count is an upper bound: blk_rq_map_sg() may merge.
+	 * orig_nents stays what was allocated, so the chained table is
+	 * freed from the pools it came from.
+	 */
+	iod->nr_sg = blk_rq_map_sg(rq->q, rq, iod->sgt.sgl);
+	if (!iod->nr_sg) {
 		ret = BLK_STS_IOERR;
 		goto out;
 	}
-	rc = dma_map_sgtable(&dev->pdev->dev, &iod->sgt, rq_dma_dir(rq),
-			     DMA_ATTR_NO_WARN);
-	if (rc) {
-		ret = rc == -EIO ? BLK_STS_IOERR : BLK_STS_RESOURCE;
+	nents = dma_map_sg_attrs(&dev->pdev->dev, iod->sgt.sgl, iod->nr_sg,
+				 rq_dma_dir(rq), DMA_ATTR_NO_WARN);
+	if (!nents) {
+		ret = BLK_STS_RESOURCE;
 		goto out;
 	}
-	nents = iod->sgt.nents;
+	iod->sgt.nents = nents;
 
 	if (NVME_SGLS_SUPPORTED(dev->ctrl.sgls) && iod->q->qid && sgl_threshold &&
 	    blk_rq_payload_bytes(rq) / nents >= sgl_threshold &&
