@@ -1,0 +1,347 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# selftests/lib.sh: small TAP (kselftest-style) helpers for the VM selftests.
+# Source it from a test script that runs inside the VM (tools/vm/run):
+#
+#   . "$(dirname "$0")/lib.sh"
+#   tap_plan 3
+#   check "controller is live" test "$(cat /sys/class/nvme/nvme0/state)" = live
+#   ok "something that was checked by hand"
+#   skip "needs feature X" "QEMU does not emulate it"
+#   ktap_finish            # exits 1 if anything failed or the plan was not met
+#
+# Only lines "ok N - ..." / "not ok N - ..." at column 0 are results; diag
+# lines start with "# ", nested output (subtests) is indented four spaces.
+
+REPO=${NVME_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+PROBE="$REPO/build/cmake/tools/nvme-ioctl-probe"
+
+_tap_n=0
+_tap_plan=0
+_tap_failed=0
+_tap_skipped=0
+_tap_t0=$(date +%s)
+
+# ---- TAP --------------------------------------------------------------------
+
+tap_plan() {
+	_tap_plan=$1
+	echo "TAP version 13"
+	echo "1..$1"
+}
+
+diag() {
+	local l
+	printf '%s\n' "$@" | while IFS= read -r l; do echo "# $l"; done
+}
+
+ok() {
+	_tap_n=$((_tap_n + 1))
+	echo "ok $_tap_n - $1"
+}
+
+# not_ok DESC [DIAG...]
+not_ok() {
+	_tap_n=$((_tap_n + 1))
+	_tap_failed=$((_tap_failed + 1))
+	echo "not ok $_tap_n - $1"
+	shift
+	[ $# -eq 0 ] || diag "$@"
+}
+
+# skip DESC REASON
+skip() {
+	_tap_n=$((_tap_n + 1))
+	_tap_skipped=$((_tap_skipped + 1))
+	echo "ok $_tap_n - $1 # SKIP ${2:-}"
+}
+
+# skip_rest REASON: mark every remaining planned test as skipped
+skip_rest() {
+	while [ "$_tap_n" -lt "$_tap_plan" ]; do
+		skip "not run" "$1"
+	done
+}
+
+# bail_rest REASON: mark every remaining planned test as failed
+fail_rest() {
+	while [ "$_tap_n" -lt "$_tap_plan" ]; do
+		not_ok "not run: $1"
+	done
+}
+
+# result STATUS DESC: ok if STATUS is 0
+result() {
+	if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2" "exit status $1"; fi
+}
+
+# check DESC CMD [ARGS...]: run CMD, ok if it exits 0; on failure its output
+# (stdout+stderr, last 30 lines) is printed as diagnostics.
+check() {
+	local desc=$1 out rc
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ $rc -eq 0 ]; then
+		ok "$desc"
+	else
+		not_ok "$desc" "command: $*" "exit status: $rc"
+		[ -z "$out" ] || diag "$(printf '%s\n' "$out" | tail -n 30)"
+	fi
+	return $rc
+}
+
+# check_fails DESC CMD [ARGS...]: ok if CMD exits non-zero (but was not
+# killed by a signal, i.e. status < 128)
+check_fails() {
+	local desc=$1 out rc
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ $rc -ne 0 ] && [ $rc -lt 128 ]; then
+		ok "$desc"
+		return 0
+	fi
+	not_ok "$desc" "command: $*" "exit status: $rc (expected a clean failure)"
+	[ -z "$out" ] || diag "$(printf '%s\n' "$out" | tail -n 30)"
+	return 1
+}
+
+# check_eq DESC EXPECTED ACTUAL
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1" "expected: '$2'" "actual:   '$3'"
+		return 1
+	fi
+}
+
+# subtest DESC CMD...: run a command that prints TAP itself; its output is
+# indented as a TAP13 subtest and one result line is added for it.
+subtest() {
+	local desc=$1 rc
+	shift
+	echo "# Subtest: $desc"
+	"$@" 2>&1 | sed 's/^/    /'
+	rc=${PIPESTATUS[0]}
+	if [ "$rc" -eq 0 ]; then ok "$desc"; else not_ok "$desc" "exit status $rc"; fi
+	return "$rc"
+}
+
+# ktap_finish: print totals, exit 0 only if nothing failed and the plan
+# was met.
+ktap_finish() {
+	local t=$(( $(date +%s) - _tap_t0 ))
+	if [ "$_tap_n" -ne "$_tap_plan" ]; then
+		echo "# planned $_tap_plan tests but ran $_tap_n"
+		_tap_failed=$((_tap_failed + 1))
+	fi
+	echo "# Totals: pass:$((_tap_n - _tap_failed - _tap_skipped)) fail:$_tap_failed skip:$_tap_skipped (${t}s)"
+	[ "$_tap_failed" -eq 0 ] && exit 0
+	exit 1
+}
+
+# ---- waiting ------------------------------------------------------------------
+
+# wait_until TIMEOUT_SEC CMD...: poll CMD every 0.2 s until it succeeds.
+wait_until() {
+	local deadline=$(( $(date +%s) + $1 ))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$(date +%s)" -lt "$deadline" ] || return 1
+		sleep 0.2
+	done
+}
+
+# wait_for_path PATH TIMEOUT_SEC
+wait_for_path() {
+	wait_until "${2:-30}" test -e "$1"
+}
+
+# wait_for_gone PATH TIMEOUT_SEC
+wait_for_gone() {
+	wait_until "${2:-30}" test ! -e "$1"
+}
+
+# ---- modules ------------------------------------------------------------------
+
+# True when the VM runs Debian's in-kernel modules instead of ours.
+debian_mode() {
+	[ "${NVME_VM_MODULES:-}" = debian ]
+}
+
+# our_module_loaded NAME: NAME is loaded and its file is the one installed
+# into updates/ (i.e. ours, not Debian's).
+our_module_loaded() {
+	local m=${1//-/_} path
+	[ -d "/sys/module/$m" ] || return 1
+	path=$(modinfo -n "$1" 2>/dev/null) || return 1
+	case "$path" in */updates/*) return 0 ;; esac
+	return 1
+}
+
+# ---- data ---------------------------------------------------------------------
+
+# sha256_of FILE [BYTES]: hash of a file or the first BYTES of a device
+sha256_of() {
+	if [ -n "${2:-}" ]; then
+		head -c "$2" "$1" | sha256sum | cut -d' ' -f1
+	else
+		sha256sum < "$1" | cut -d' ' -f1
+	fi
+}
+
+# sha256_range DEV OFFSET_BYTES LEN_BYTES (both multiples of 4096)
+sha256_range() {
+	dd if="$1" bs=4096 skip=$(( $2 / 4096 )) count=$(( $3 / 4096 )) \
+		iflag=direct status=none | sha256sum | cut -d' ' -f1
+}
+
+# random_file PATH SIZE_BYTES
+random_file() {
+	head -c "$2" /dev/urandom > "$1"
+}
+
+# is_zero DEV OFFSET_BYTES LEN_BYTES: the range reads back as zeroes
+is_zero() {
+	cmp -s -n "$3" <(dd if="$1" bs=4096 skip=$(( $2 / 4096 )) count=$(( $3 / 4096 )) \
+		iflag=direct status=none) /dev/zero
+}
+
+# ---- NVMe topology ---------------------------------------------------------------
+
+# These helpers avoid forking (read builtins instead of cat/tr): they are
+# polled in loops, and fork+exec is slow under TCG.
+
+# ctrl_by_serial SERIAL: print the controller name (nvmeX) with that serial
+ctrl_by_serial() {
+	local c s
+	for c in /sys/class/nvme/nvme*; do
+		s=
+		read -r s < "$c/serial" 2>/dev/null || [ -n "$s" ] || continue
+		if [ "$s" = "$1" ]; then
+			echo "${c##*/}"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# ctrl_state CTRL
+ctrl_state() {
+	local s=
+	read -r s < "/sys/class/nvme/$1/state" 2>/dev/null
+	echo "$s"
+}
+
+# ctrl_live CTRL
+ctrl_live() {
+	local s=
+	read -r s < "/sys/class/nvme/$1/state" 2>/dev/null
+	[ "$s" = live ]
+}
+
+# ctrl_namespaces CTRL: block devices (nvmeXnY) of a controller, by NSID
+ctrl_namespaces() {
+	local d id
+	local -a byid=()
+	for d in /sys/class/nvme/"$1"/nvme*n*; do
+		id=
+		read -r id < "$d/nsid" 2>/dev/null || [ -n "$id" ] || continue
+		[[ "$id" =~ ^[0-9]+$ ]] && byid[$id]=${d##*/}
+	done
+	[ ${#byid[@]} -eq 0 ] || printf '%s\n' "${byid[@]}"
+}
+
+# ns_by_nsid CTRL NSID: block device name of namespace NSID
+ns_by_nsid() {
+	local d id
+	for d in /sys/class/nvme/"$1"/nvme*n*; do
+		id=
+		read -r id < "$d/nsid" 2>/dev/null || [ -n "$id" ] || continue
+		if [ "$id" = "$2" ]; then
+			echo "${d##*/}"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# ng_of NSDEV: generic char device name of a namespace (nvme0n1 -> ng0n1)
+ng_of() {
+	echo "ng${1#nvme}"
+}
+
+# ctrl_ready SERIAL NSCOUNT: controller is live and shows NSCOUNT namespaces
+# with their /dev nodes
+ctrl_ready() {
+	local c n d s id
+	c=$(ctrl_by_serial "$1") || return 1
+	ctrl_live "$c" || return 1
+	n=0
+	for d in /sys/class/nvme/"$c"/nvme*n*; do
+		id=
+		read -r id < "$d/nsid" 2>/dev/null || [ -n "$id" ] || continue
+		d=${d##*/}
+		[ -b "/dev/$d" ] && [ -c "/dev/ng${d#nvme}" ] || return 1
+		n=$((n + 1))
+	done
+	[ "$n" -eq "$2" ]
+}
+
+# nvme_wait_ctrls TIMEOUT SERIAL:NSCOUNT...: wait until every controller is
+# live with its namespaces. Fills the associative arrays CTRL[serial]=nvmeX
+# and NS[serial:nsid]=nvmeXnY. Returns 1 (after printing diagnostics) on
+# timeout.
+declare -gA CTRL=() NS=()
+nvme_wait_ctrls() {
+	local timeout=$1 spec serial count deadline c i
+	shift
+	deadline=$(( $(date +%s) + timeout ))
+	for spec in "$@"; do
+		serial=${spec%%:*} count=${spec#*:}
+		until ctrl_ready "$serial" "$count"; do
+			if [ "$(date +%s)" -ge "$deadline" ]; then
+				diag "timeout waiting for controller '$serial' with $count namespaces"
+				nvme_diag
+				return 1
+			fi
+			sleep 0.2
+		done
+		c=$(ctrl_by_serial "$serial")
+		CTRL[$serial]=$c
+		for ((i = 1; i <= count; i++)); do
+			NS[$serial:$i]=$(ns_by_nsid "$c" "$i") || {
+				diag "controller $c ($serial) has no namespace with NSID $i"
+				return 1
+			}
+		done
+	done
+}
+
+# nvme_diag: print the NVMe state for debugging a failure
+nvme_diag() {
+	local c
+	for c in /sys/class/nvme/nvme*; do
+		[ -e "$c" ] || continue
+		diag "$(basename "$c"): serial='$(tr -d ' ' < "$c/serial" 2>/dev/null)' state=$(cat "$c/state" 2>/dev/null) ns=$(ctrl_namespaces "$(basename "$c")" | tr '\n' ' ')"
+	done
+	diag "$(ls /dev/nvme* /dev/ng* 2>&1 | tr '\n' ' ')"
+	diag "$(dmesg | tail -n 20)"
+}
+
+# blockdev_bytes DEV: size of a block device in bytes
+blockdev_bytes() {
+	blockdev --getsize64 "/dev/${1#/dev/}"
+}
+
+# lba_size DEV: logical block size
+lba_size() {
+	cat "/sys/block/${1#/dev/}/queue/logical_block_size"
+}
+
+# fio_ok LOGFILE: fio log shows no errors (err= must be 0 everywhere)
+fio_ok() {
+	! grep -E 'err= *[1-9]|verify: bad|fio: (pid|io_u error)|io_u error' "$1" >/dev/null
+}

@@ -1,0 +1,74 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Discard (Dataset Management / Deallocate) and write-zeroes through the block
+# layer: blkdiscard and blkdiscard -z on ranges; zeroed ranges read back as
+# zeroes and data outside the ranges is untouched.
+#
+# VM: mem=2G smp=2 timeout=900 modules=nvme-core,nvme
+# VM: nvme serial=one ns=64M
+# VM: nvme serial=three ns=64M ns=32M:4096 ns=48M
+# VM: nvme serial=tiny mdts=1 max_ioqpairs=1 ns=64M
+
+. "$(dirname "$0")/lib.sh"
+
+targets=(one:1 three:2 tiny:1)
+tap_plan $(( ${#targets[@]} * 9 + 1 ))
+
+if ! nvme_wait_ctrls 60 one:1 three:3 tiny:1; then
+	not_ok "3 controllers with 1+3+1 namespaces come up live"
+	fail_rest "controllers did not come up"
+	ktap_finish
+fi
+ok "3 controllers with 1+3+1 namespaces come up live"
+
+M=$((1024 * 1024))
+# hashes of the 1 MiB chunks 0..7
+chunk_hashes() {
+	local dev=$1 i
+	for i in 0 1 2 3 4 5 6 7; do
+		printf '%s ' "$(sha256_range "$dev" $((i * M)) $M)"
+	done
+}
+# same_except DEV "REFHASHES" CHUNKS...: chunks not listed are unchanged
+same_except() {
+	local dev=$1 i
+	local -a ref now
+	read -r -a ref <<< "$2"
+	shift 2
+	read -r -a now <<< "$(chunk_hashes "$dev")"
+	for i in 0 1 2 3 4 5 6 7; do
+		[[ " $* " == *" $i "* ]] && continue
+		[ "${ref[$i]}" = "${now[$i]}" ] || { echo "chunk $i changed"; return 1; }
+	done
+}
+
+for t in "${targets[@]}"; do
+	dev=/dev/${NS[$t]}
+	tag="$t ($dev, $(lba_size "$dev") B LBA)"
+	q=/sys/block/${NS[$t]}/queue
+	check "$tag: discard is advertised (discard_max_bytes > 0)" test "$(cat $q/discard_max_bytes)" -gt 0
+
+	head -c $((8 * M)) /dev/urandom > /tmp/pattern
+	check "$tag: write an 8 MiB random pattern" \
+		dd if=/tmp/pattern of="$dev" bs=1M oflag=direct status=none
+	ref=$(chunk_hashes "$dev")
+	check "$tag: pattern reads back" \
+		bash -c "dd if=$dev bs=1M count=8 iflag=direct status=none | cmp - /tmp/pattern"
+
+	check "$tag: blkdiscard 2 MiB at 1 MiB" blkdiscard -o $((1 * M)) -l $((2 * M)) "$dev"
+	check "$tag: data outside the discarded range is untouched" same_except "$dev" "$ref" 1 2
+
+	check "$tag: blkdiscard -z 1 MiB at 4 MiB" blkdiscard -z -o $((4 * M)) -l $M "$dev"
+	check "$tag: the zeroed range reads back as zeroes" is_zero "$dev" $((4 * M)) $M
+	check "$tag: data outside the zeroed ranges is untouched" same_except "$dev" "$ref" 1 2 4
+
+	# unaligned small zeroing inside a chunk: 8 KiB at 6 MiB + 12 KiB
+	check "$tag: blkdiscard -z of 8 KiB at 6 MiB + 12 KiB zeroes exactly that" \
+		bash -c "blkdiscard -z -o $((6 * M + 12288)) -l 8192 $dev &&
+			cmp -s -n 8192 <(dd if=$dev bs=4096 skip=$(((6 * M + 12288) / 4096)) count=2 iflag=direct status=none) /dev/zero &&
+			dd if=$dev bs=4096 skip=$((6 * M / 4096)) count=3 iflag=direct status=none | cmp - <(dd if=/tmp/pattern bs=4096 skip=$((6 * M / 4096)) count=3 status=none) &&
+			dd if=$dev bs=4096 skip=$(((6 * M + 20480) / 4096)) count=10 iflag=direct status=none | cmp - <(dd if=/tmp/pattern bs=4096 skip=$(((6 * M + 20480) / 4096)) count=10 status=none)"
+done
+
+ktap_finish
