@@ -49,6 +49,11 @@ module_param(sgl_threshold, uint, 0644);
 MODULE_PARM_DESC(sgl_threshold,
 		 "use SGLs when the average segment is at least this many bytes (0: never)");
 
+static bool use_shadow_doorbells = true;
+module_param(use_shadow_doorbells, bool, 0444);
+MODULE_PARM_DESC(use_shadow_doorbells,
+		 "use Doorbell Buffer Config when the controller offers it");
+
 static bool use_msix = true;
 module_param(use_msix, bool, 0444);
 MODULE_PARM_DESC(use_msix, "allow MSI-X (false: MSI or INTx only)");
@@ -77,6 +82,10 @@ struct nvmp_dev;
  * @cq_head: next CQ entry to look at
  * @cq_phase: phase value that marks a new entry
  * @vector: interrupt vector index, or -1 when polled
+ * @shadow_sq: shadow SQ tail doorbell, or NULL (Doorbell Buffer Config)
+ * @shadow_cq: shadow CQ head doorbell, or NULL
+ * @event_sq: controller's event index for the SQ tail
+ * @event_cq: controller's event index for the CQ head
  * @flags: NVMP_Q_*
  * @name: interrupt name
  */
@@ -97,6 +106,10 @@ struct nvmp_queue {
 	u16 cq_head;
 	u8 cq_phase;
 	s16 vector;
+	__le32 *shadow_sq;
+	__le32 *shadow_cq;
+	__le32 *event_sq;
+	__le32 *event_cq;
 	unsigned long flags;
 	char name[24];
 };
@@ -118,6 +131,10 @@ struct nvmp_queue {
  * @admin_set: admin tag set
  * @io_set: I/O tag set
  * @prp_pool: page sized PRP / SGL lists
+ * @shadow: shadow doorbell page, or NULL when not in use
+ * @events: event index page
+ * @shadow_dma: bus address of @shadow
+ * @events_dma: bus address of @events
  * @disable_lock: serialises nvmp_disable() and queue setup
  * @enabled: controller enabled by us and not yet disabled
  */
@@ -137,6 +154,10 @@ struct nvmp_dev {
 	struct blk_mq_tag_set admin_set;
 	struct blk_mq_tag_set io_set;
 	struct dma_pool *prp_pool;
+	__le32 *shadow;
+	__le32 *events;
+	dma_addr_t shadow_dma;
+	dma_addr_t events_dma;
 	struct mutex disable_lock;	/* one nvmp_disable() at a time */
 	bool enabled;
 };
@@ -225,12 +246,33 @@ static bool nvmp_gone(struct nvmp_dev *dev)
 /* submission and completion                                          */
 /* ------------------------------------------------------------------ */
 
+/*
+ * Doorbell Buffer Config (emulated controllers): the new value goes to
+ * the shadow page first; the register write, which costs an exit to the
+ * hypervisor, is needed only when the value passes the event index the
+ * controller left there.
+ */
+static bool nvmp_shadow_needs_mmio(__le32 *shadow, __le32 *event, u16 val)
+{
+	u16 old, ev;
+
+	if (!shadow)
+		return true;
+	old = le32_to_cpu(READ_ONCE(*shadow));
+	wmb(); /* queue entries visible before the shadow value */
+	WRITE_ONCE(*shadow, cpu_to_le32(val));
+	mb(); /* shadow value visible before the event index is read */
+	ev = le32_to_cpu(READ_ONCE(*event));
+	return (u16)(val - ev - 1) < (u16)(val - old);
+}
+
 static void nvmp_ring_sq(struct nvmp_queue *q)
 {
-	if (q->sq_tail != q->last_db_tail) {
+	if (q->sq_tail == q->last_db_tail)
+		return;
+	if (nvmp_shadow_needs_mmio(q->shadow_sq, q->event_sq, q->sq_tail))
 		writel(q->sq_tail, q->sq_db);
-		q->last_db_tail = q->sq_tail;
-	}
+	q->last_db_tail = q->sq_tail;
 }
 
 static void nvmp_post(struct nvmp_queue *q, const struct nvme_sqe *c,
@@ -295,7 +337,8 @@ static int nvmp_reap_cq(struct nvmp_queue *q)
 		}
 		found++;
 	}
-	if (found)
+	if (found &&
+	    nvmp_shadow_needs_mmio(q->shadow_cq, q->event_cq, q->cq_head))
 		writel(q->cq_head, q->cq_db);
 	return found;
 }
@@ -752,6 +795,22 @@ static int nvmp_create_queue(struct nvmp_dev *dev, struct nvmp_queue *q)
 	int ret;
 
 	nvmp_reset_ring(q);
+	if (dev->shadow && q->qid) {
+		unsigned int sq = 2 * q->qid * dev->db_stride;
+		unsigned int cq = sq + dev->db_stride;
+
+		q->shadow_sq = &dev->shadow[sq];
+		q->shadow_cq = &dev->shadow[cq];
+		q->event_sq = &dev->events[sq];
+		q->event_cq = &dev->events[cq];
+		*q->shadow_sq = 0;
+		*q->shadow_cq = 0;
+		*q->event_sq = 0;
+		*q->event_cq = 0;
+	} else {
+		q->shadow_sq = NULL;
+		q->shadow_cq = NULL;
+	}
 	c.opc = NVME_ADM_CREATE_CQ;
 	c.dptr.prp1 = cpu_to_le64(q->cq_dma);
 	c.cdw10 = cpu_to_le32((u32)(q->depth - 1) << 16 | q->qid);
@@ -947,6 +1006,48 @@ static void nvmp_give_up(struct nvmp_dev *dev, int err)
 	nvme_unquiesce_admin_queue(ctrl);
 }
 
+static void nvmp_free_shadow_doorbells(struct nvmp_dev *dev)
+{
+	if (dev->shadow)
+		dma_free_coherent(&dev->pdev->dev, PAGE_SIZE, dev->shadow,
+				  dev->shadow_dma);
+	if (dev->events)
+		dma_free_coherent(&dev->pdev->dev, PAGE_SIZE, dev->events,
+				  dev->events_dma);
+	dev->shadow = NULL;
+	dev->events = NULL;
+}
+
+/* a controller forgets the buffers on every reset: configure each time */
+static void nvmp_setup_shadow_doorbells(struct nvmp_dev *dev)
+{
+	struct nvme_sqe c = { .opc = NVME_ADM_DBBUF_CONFIG };
+	struct device *d = &dev->pdev->dev;
+
+	if (!(dev->ctrl.oacs & NVME_OACS_DBBUF) || !use_shadow_doorbells ||
+	    2 * dev->max_queues * dev->db_stride * 4 > PAGE_SIZE) {
+		nvmp_free_shadow_doorbells(dev);
+		return;
+	}
+	if (!dev->shadow) {
+		dev->shadow = dma_alloc_coherent(d, PAGE_SIZE, &dev->shadow_dma,
+						 GFP_KERNEL);
+		dev->events = dma_alloc_coherent(d, PAGE_SIZE, &dev->events_dma,
+						 GFP_KERNEL);
+		if (!dev->shadow || !dev->events)
+			goto fail;
+	}
+	memset(dev->shadow, 0, PAGE_SIZE);
+	memset(dev->events, 0, PAGE_SIZE);
+	c.dptr.prp1 = cpu_to_le64(dev->shadow_dma);
+	c.dptr.prp2 = cpu_to_le64(dev->events_dma);
+	if (!nvme_submit_sync_cmd(dev->ctrl.admin_q, &c, NULL, 0))
+		return;
+	dev_info(d, "doorbell buffer config failed, using registers only\n");
+fail:
+	nvmp_free_shadow_doorbells(dev);
+}
+
 static int nvmp_bring_up(struct nvmp_dev *dev)
 {
 	struct nvme_ctrl *ctrl = &dev->ctrl;
@@ -959,6 +1060,7 @@ static int nvmp_bring_up(struct nvmp_dev *dev)
 	ret = nvme_init_ctrl_finish(ctrl);
 	if (ret)
 		return ret;
+	nvmp_setup_shadow_doorbells(dev);
 	ret = nvmp_setup_io_queues(dev);
 	if (ret)
 		return ret;
@@ -1250,6 +1352,7 @@ out_uninit:
 	nvme_uninit_ctrl(&dev->ctrl);
 	nvme_remove_admin_tag_set(&dev->ctrl);
 	nvmp_free_rings(dev);
+	nvmp_free_shadow_doorbells(dev);
 	dma_pool_destroy(dev->prp_pool);
 	nvmp_unmap_bar(dev);
 	pci_disable_device(pdev);
@@ -1293,6 +1396,7 @@ static void nvmp_remove(struct pci_dev *pdev)
 	nvme_remove_admin_tag_set(ctrl);
 	nvme_uninit_ctrl(ctrl);
 	nvmp_free_rings(dev);
+	nvmp_free_shadow_doorbells(dev);
 	dma_pool_destroy(dev->prp_pool);
 	nvmp_unmap_bar(dev);
 	pci_disable_device(pdev);

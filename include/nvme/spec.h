@@ -80,6 +80,7 @@ enum nvme_admin_opcode {
 	NVME_ADM_KEEP_ALIVE	= 0x18,
 	NVME_ADM_FORMAT_NVM	= 0x80,
 	NVME_ADM_SANITIZE	= 0x84,
+	NVME_ADM_DBBUF_CONFIG	= 0x7c,	/* doorbell buffer config */
 	NVME_ADM_FABRICS	= 0x7f,
 };
 
