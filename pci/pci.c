@@ -49,10 +49,15 @@ module_param(sgl_threshold, uint, 0644);
 MODULE_PARM_DESC(sgl_threshold,
 		 "use SGLs when the average segment is at least this many bytes (0: never)");
 
-static bool use_shadow_doorbells = true;
+/*
+ * Off by default: no gain was measured on QEMU 7.2, and its shadow
+ * doorbell emulation is suspected of losing a queue after a reset under
+ * load (seen with Linux's driver too).
+ */
+static bool use_shadow_doorbells;
 module_param(use_shadow_doorbells, bool, 0444);
 MODULE_PARM_DESC(use_shadow_doorbells,
-		 "use Doorbell Buffer Config when the controller offers it");
+		 "use Doorbell Buffer Config when the controller offers it (default N)");
 
 static bool use_msix = true;
 module_param(use_msix, bool, 0444);
