@@ -1034,8 +1034,6 @@ EXPORT_SYMBOL_GPL(nvme_init_ctrl_finish);
 /* asynchronous events                                                */
 /* ------------------------------------------------------------------ */
 
-static void nvme_submit_aer(struct nvme_ctrl *ctrl);
-
 static enum rq_end_io_ret nvme_aer_end_io(struct request *rq, blk_status_t err)
 {
 	struct nvme_ctrl *ctrl = rq->end_io_data;
@@ -1128,7 +1126,6 @@ static void nvme_aen_work(struct work_struct *work)
  */
 void nvme_start_ctrl(struct nvme_ctrl *ctrl)
 {
-	set_bit(NVME_CTRL_FLAG_STARTED, &ctrl->flags);
 	if (ctrl->queue_count > 1)
 		nvme_queue_scan(ctrl);
 	queue_work(nvme_wq, &ctrl->aen_work);

@@ -110,7 +110,6 @@ struct nvme_ctrl {
 	enum nvme_ctrl_state state;
 	wait_queue_head_t state_wq;
 	unsigned long flags;
-#define NVME_CTRL_FLAG_STARTED		0	/* AER and scan were started once */
 #define NVME_CTRL_FLAG_ADMIN_Q_STOPPED	1	/* admin queue quiesced */
 #define NVME_CTRL_FLAG_IO_Q_STOPPED	2	/* I/O queues quiesced */
 
@@ -242,9 +241,6 @@ static inline struct nvme_request *nvme_req(struct request *rq)
 {
 	return blk_mq_rq_to_pdu(rq);
 }
-
-/* host-side status for requests the host ended itself */
-#define NVME_SC_HOST_CANCELLED	(NVME_SC_HOST_ABORTED_CMD)
 
 static inline bool nvme_ctrl_is_fabrics(struct nvme_ctrl *ctrl)
 {
