@@ -38,5 +38,5 @@ if [ "$(id -u)" != 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q
-$SUDO -E apt-get install -y -q --no-install-recommends "${missing[@]}"
+${SUDO:+$SUDO -E} apt-get install -y -q --no-install-recommends "${missing[@]}"
 echo "deps: done"
