@@ -460,6 +460,28 @@ void nvme_complete_rq(struct request *rq)
 EXPORT_SYMBOL_GPL(nvme_complete_rq);
 
 /**
+ * nvme_end_batch() - end every request of a completion batch
+ * @iob: successful completions collected by nvme_req_done_batch()
+ * @release: the transport's per-request unmap, or NULL
+ *
+ * Requests in a batch completed without error, so none is retried: each
+ * is released and the block layer ends them in one go.
+ */
+void nvme_end_batch(struct io_comp_batch *iob,
+		    void (*release)(struct request *rq))
+{
+	struct request *rq = rq_list_peek(&iob->req_list);
+
+	for (; rq; rq = rq_list_next(rq)) {
+		if (release)
+			release(rq);
+		nvme_cleanup_cmd(rq);
+	}
+	blk_mq_end_request_batch(iob);
+}
+EXPORT_SYMBOL_GPL(nvme_end_batch);
+
+/**
  * nvme_ctrl_may_queue() - may @rq go to the controller now?
  * @ctrl: the controller
  * @rq: the request

@@ -49,6 +49,10 @@ struct nvme_ns;
  * @free_ctrl: free the transport's controller once the last reference is gone
  * @delete_ctrl: stop and free queues for good; called once from the delete work
  * @get_address: print the sysfs "address" line into @buf, return its length
+ * @attr_group: extra controller attributes of the transport (fabrics:
+ *	hostnqn, hostid, ctrl_loss_tmo, ...), or NULL
+ * @disc_changed: a discovery controller reported a discovery log change
+ *	(@result is the AEN dword 0); the transport sends the uevent
  */
 struct nvme_ctrl_ops {
 	const char *name;
@@ -60,6 +64,8 @@ struct nvme_ctrl_ops {
 	void (*free_ctrl)(struct nvme_ctrl *ctrl);
 	void (*delete_ctrl)(struct nvme_ctrl *ctrl);
 	int (*get_address)(struct nvme_ctrl *ctrl, char *buf, int size);
+	const struct attribute_group *attr_group;
+	void (*disc_changed)(struct nvme_ctrl *ctrl, u32 result);
 };
 
 /**
@@ -101,6 +107,7 @@ struct nvme_ctrl {
 	const struct nvme_ctrl_ops *ops;
 	struct device *dev;		/* parent: PCI function or fabrics device */
 	struct device cdev_device;	/* /sys/class/nvme/nvmeN, /dev/nvmeN */
+	const struct attribute_group *attr_groups[3];	/* core + transport */
 	struct cdev cdev;
 	int instance;
 	int numa_node;
@@ -112,6 +119,7 @@ struct nvme_ctrl {
 	unsigned long flags;
 #define NVME_CTRL_FLAG_ADMIN_Q_STOPPED	1	/* admin queue quiesced */
 #define NVME_CTRL_FLAG_IO_Q_STOPPED	2	/* I/O queues quiesced */
+#define NVME_CTRL_FLAG_FAILFAST		3	/* fabrics: fail I/O, do not wait */
 
 	struct blk_mq_tag_set *admin_tagset;
 	struct blk_mq_tag_set *tagset;
@@ -271,6 +279,32 @@ static inline void nvme_req_done(struct request *rq, __le16 status,
 		rq->q->mq_ops->complete(rq);
 }
 
+/**
+ * nvme_req_done_batch() - hand a completion to blk-mq, batched if possible
+ * @rq: the request
+ * @status: completion status field as on the wire (phase bit included)
+ * @result: completion dwords 0 and 1
+ * @iob: the interrupt's or poll's completion batch, or NULL
+ * @end_batch: what ends the batch (calls nvme_end_batch())
+ *
+ * A successful completion joins @iob and is ended together with the rest
+ * of the batch; anything else goes through nvme_req_done().
+ */
+static inline void nvme_req_done_batch(struct request *rq, __le16 status,
+				       __le64 result, struct io_comp_batch *iob,
+				       void (*end_batch)(struct io_comp_batch *))
+{
+	struct nvme_request *nr = nvme_req(rq);
+	u16 st = le16_to_cpu(status) >> 1;
+
+	if (iob && !st && blk_mq_add_to_batch(rq, iob, 0, end_batch)) {
+		nr->status = 0;
+		nr->result = result;
+		return;
+	}
+	nvme_req_done(rq, status, result);
+}
+
 /* core.c: controller life cycle (the workqueues are not exported) */
 extern struct workqueue_struct *nvme_wq;
 extern struct workqueue_struct *nvme_reset_wq;
@@ -322,6 +356,8 @@ void nvme_init_request(struct request *rq, const struct nvme_sqe *cmd);
 blk_status_t nvme_setup_cmd(struct nvme_ns *ns, struct request *rq);
 void nvme_cleanup_cmd(struct request *rq);
 void nvme_complete_rq(struct request *rq);
+void nvme_end_batch(struct io_comp_batch *iob,
+		    void (*release)(struct request *rq));
 blk_status_t nvme_fail_nonready(struct nvme_ctrl *ctrl, struct request *rq);
 bool nvme_ctrl_may_queue(struct nvme_ctrl *ctrl, struct request *rq,
 			 bool queue_live);

@@ -308,7 +308,10 @@ static struct blk_mq_tags *nvmp_tags(struct nvmp_queue *q)
 	return q->dev->io_set.tags[q->qid - 1];
 }
 
-static void nvmp_handle_cqe(struct nvmp_queue *q, struct nvme_cqe *cqe)
+static void nvmp_end_batch(struct io_comp_batch *iob);
+
+static void nvmp_handle_cqe(struct nvmp_queue *q, struct nvme_cqe *cqe,
+			    struct io_comp_batch *iob)
 {
 	struct request *rq = NULL;
 	__le64 result;
@@ -323,11 +326,15 @@ static void nvmp_handle_cqe(struct nvmp_queue *q, struct nvme_cqe *cqe)
 	}
 	result = cpu_to_le64(le32_to_cpu(cqe->dw0) |
 			     (u64)le32_to_cpu(cqe->dw1) << 32);
-	nvme_req_done(rq, cqe->status, result);
+	nvme_req_done_batch(rq, cqe->status, result, iob, nvmp_end_batch);
 }
 
-/* Consume new completions; caller holds cq_lock.  Returns how many. */
-static int nvmp_reap_cq(struct nvmp_queue *q)
+/*
+ * Consume new completions; caller holds cq_lock.  Successful ones are
+ * collected on @iob (if given) and ended by the caller after the lock is
+ * dropped.  Returns how many entries were consumed.
+ */
+static int nvmp_reap_cq(struct nvmp_queue *q, struct io_comp_batch *iob)
 {
 	int found = 0;
 
@@ -335,7 +342,7 @@ static int nvmp_reap_cq(struct nvmp_queue *q)
 	       q->cq_phase) {
 		/* read the rest of the entry only after its phase bit */
 		dma_rmb();
-		nvmp_handle_cqe(q, &q->cqes[q->cq_head]);
+		nvmp_handle_cqe(q, &q->cqes[q->cq_head], iob);
 		if (++q->cq_head == q->depth) {
 			q->cq_head = 0;
 			q->cq_phase ^= 1;
@@ -351,21 +358,25 @@ static int nvmp_reap_cq(struct nvmp_queue *q)
 static irqreturn_t nvmp_irq(int irq, void *data)
 {
 	struct nvmp_queue *q = data;
+	DEFINE_IO_COMP_BATCH(iob);
 	int found;
 
 	spin_lock(&q->cq_lock);
-	found = nvmp_reap_cq(q);
+	found = nvmp_reap_cq(q, &iob);
 	spin_unlock(&q->cq_lock);
+	if (!rq_list_empty(iob.req_list))
+		iob.complete(&iob);
 	return found ? IRQ_HANDLED : IRQ_NONE;
 }
 
-static int nvmp_poll_cq(struct nvmp_queue *q)
+/* @iob may be NULL: then every completion is ended on its own */
+static int nvmp_poll_cq(struct nvmp_queue *q, struct io_comp_batch *iob)
 {
 	unsigned long flags;
 	int found;
 
 	spin_lock_irqsave(&q->cq_lock, flags);
-	found = nvmp_reap_cq(q);
+	found = nvmp_reap_cq(q, iob);
 	spin_unlock_irqrestore(&q->cq_lock, flags);
 	return found;
 }
@@ -376,7 +387,7 @@ static int nvmp_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
 
 	if (!test_bit(NVMP_Q_LIVE, &q->flags))
 		return 0;
-	return nvmp_poll_cq(q);
+	return nvmp_poll_cq(q, iob);
 }
 
 /* ------------------------------------------------------------------ */
@@ -608,12 +619,22 @@ out_cleanup:
 	return ret;
 }
 
-static void nvmp_complete_rq(struct request *rq)
+static void nvmp_release_rq(struct request *rq)
 {
 	struct nvmp_iod *iod = blk_mq_rq_to_pdu(rq);
 
 	nvmp_unmap_data(iod->q->dev, rq);
+}
+
+static void nvmp_complete_rq(struct request *rq)
+{
+	nvmp_release_rq(rq);
 	nvme_complete_rq(rq);
+}
+
+static void nvmp_end_batch(struct io_comp_batch *iob)
+{
+	nvme_end_batch(iob, nvmp_release_rq);
 }
 
 /* ------------------------------------------------------------------ */
@@ -663,7 +684,7 @@ static enum blk_eh_timer_return nvmp_timeout(struct request *rq)
 		return BLK_EH_RESET_TIMER;
 
 	/* a lost interrupt looks like a timeout: look before acting */
-	if (test_bit(NVMP_Q_LIVE, &q->flags) && nvmp_poll_cq(q) &&
+	if (test_bit(NVMP_Q_LIVE, &q->flags) && nvmp_poll_cq(q, NULL) &&
 	    blk_mq_rq_state(rq) != MQ_RQ_IN_FLIGHT) {
 		dev_warn(ctrl->dev, "queue %u tag %d: completion found by polling\n",
 			 q->qid, rq->tag);
@@ -984,7 +1005,7 @@ static void nvmp_disable(struct nvmp_dev *dev, bool shutdown)
 		clear_bit(NVMP_Q_LIVE, &q->flags);
 		nvmp_free_irq(dev, q);
 		if (q->cqes)
-			nvmp_poll_cq(q);	/* whatever did complete */
+			nvmp_poll_cq(q, NULL);	/* whatever did complete */
 	}
 	dev->online = 0;
 	if (dev->nr_vecs) {
