@@ -433,6 +433,8 @@ static bool nvme_should_retry(struct request *rq)
 		return false;
 	if (nr->retries >= max_retries)
 		return false;
+	if (test_bit(NVME_CTRL_FLAG_FAILFAST, &nr->ctrl->flags))
+		return false;
 	return state != NVME_CTRL_DEAD && state != NVME_CTRL_DELETING_NOIO;
 }
 
@@ -516,7 +518,8 @@ blk_status_t nvme_fail_nonready(struct nvme_ctrl *ctrl, struct request *rq)
 
 	if (state != NVME_CTRL_DEAD && state != NVME_CTRL_DELETING_NOIO &&
 	    state != NVME_CTRL_DELETING && !blk_noretry_request(rq) &&
-	    !blk_rq_is_passthrough(rq))
+	    !blk_rq_is_passthrough(rq) &&
+	    !test_bit(NVME_CTRL_FLAG_FAILFAST, &ctrl->flags))
 		return BLK_STS_RESOURCE;
 	nvme_req(rq)->status = NVME_SC_HOST_PATH_ERROR | NVME_STATUS_DNR;
 	nvme_req(rq)->flags |= NVME_REQ_CANCELLED;
@@ -653,6 +656,8 @@ int nvme_alloc_io_tag_set(struct nvme_ctrl *ctrl, struct blk_mq_tag_set *set,
 		.nr_hw_queues = ctrl->queue_count - 1, .nr_maps = nr_maps,
 		.queue_depth = min_t(u32, ctrl->sqsize + 1, BLK_MQ_MAX_DEPTH),
 		.timeout = io_timeout * HZ, .flags = BLK_MQ_F_SHOULD_MERGE,
+		/* fabrics: a Connect must get a tag while I/O waits */
+		.reserved_tags = nvme_ctrl_is_fabrics(ctrl) ? 1 : 0,
 	};
 	ret = blk_mq_alloc_tag_set(set);
 	if (ret)
@@ -968,7 +973,8 @@ EXPORT_SYMBOL_GPL(nvme_set_queue_count);
 
 static void nvme_config_aen(struct nvme_ctrl *ctrl)
 {
-	u32 want = ctrl->oaes & (NVME_OAES_NS_ATTR | NVME_OAES_FW_ACTIVATION);
+	u32 want = ctrl->oaes & (NVME_OAES_NS_ATTR | NVME_OAES_FW_ACTIVATION |
+				 NVME_OAES_DISC_CHANGE);
 	int ret;
 
 	if (!want)
@@ -1024,6 +1030,11 @@ int nvme_init_ctrl_finish(struct nvme_ctrl *ctrl)
 	ctrl->kas = le16_to_cpu(id->kas);
 	ctrl->cmic = id->cmic;
 	ctrl->cntrltype = id->cntrltype;
+	ctrl->ioccsz = le32_to_cpu(id->ioccsz);
+	ctrl->iorcsz = le32_to_cpu(id->iorcsz);
+	ctrl->icdoff = le16_to_cpu(id->icdoff);
+	ctrl->maxcmd = le16_to_cpu(id->maxcmd);
+	ctrl->msdbd = id->msdbd;
 
 	/* MDTS is a power of two in units of the minimum page size */
 	max_sectors = UINT_MAX;
@@ -1111,6 +1122,11 @@ static void nvme_handle_notice(struct nvme_ctrl *ctrl, u32 result)
 		break;
 	case NVME_AER_NOTICE_FW_ACTIVATE:
 		dev_info(ctrl->dev, "firmware activation notice\n");
+		break;
+	case NVME_AER_NOTICE_DISC_CHANGED:
+		/* the reader of the log (nvme-cli via udev) re-arms it */
+		if (ctrl->ops->disc_changed)
+			ctrl->ops->disc_changed(ctrl, result);
 		break;
 	default:
 		dev_info(ctrl->dev, "notice event 0x%x\n", result);
@@ -1223,7 +1239,9 @@ int nvme_init_ctrl(struct nvme_ctrl *ctrl, struct device *dev,
 	device_initialize(&ctrl->cdev_device);
 	ctrl->cdev_device.class = nvme_class;
 	ctrl->cdev_device.parent = dev;
-	ctrl->cdev_device.groups = nvme_ctrl_attr_groups;
+	ctrl->attr_groups[0] = nvme_ctrl_attr_groups[0];
+	ctrl->attr_groups[1] = ops->attr_group;
+	ctrl->cdev_device.groups = ctrl->attr_groups;
 	ctrl->cdev_device.release = nvme_ctrl_release;
 	dev_set_drvdata(&ctrl->cdev_device, ctrl);
 	ret = dev_set_name(&ctrl->cdev_device, "nvme%d", ctrl->instance);

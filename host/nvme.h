@@ -169,6 +169,12 @@ struct nvme_ctrl {
 	u16 transport_max_segments;	/* 0: no transport limit */
 	u32 virt_boundary_mask;	/* PRP transports: page size - 1 */
 	u32 kato;		/* keep alive timeout, seconds (fabrics) */
+	/* fabrics, from Identify Controller */
+	u32 ioccsz;		/* I/O command capsule size, 16 byte units */
+	u32 iorcsz;		/* I/O response capsule size, 16 byte units */
+	u16 icdoff;		/* in-capsule data offset, 16 byte units */
+	u16 maxcmd;		/* outstanding commands per queue, 0 = any */
+	u8 msdbd;		/* SGL data block descriptors per command */
 
 	/* async events */
 	struct request *aer_rq;

@@ -213,21 +213,6 @@ static ssize_t nvme_ctrl_kato_show(struct device *dev,
 }
 NVME_ATTR_RO(nvme_ctrl, kato);
 
-/* fabrics host identity: filled in once the fabrics options exist */
-static ssize_t nvme_ctrl_hostnqn_show(struct device *dev,
-				      struct device_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "\n");
-}
-NVME_ATTR_RO(nvme_ctrl, hostnqn);
-
-static ssize_t nvme_ctrl_hostid_show(struct device *dev,
-				     struct device_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "\n");
-}
-NVME_ATTR_RO(nvme_ctrl, hostid);
-
 static ssize_t nvme_ctrl_reset_controller_store(struct device *dev,
 						struct device_attribute *attr,
 						const char *buf, size_t count)
@@ -282,8 +267,6 @@ static struct attribute *nvme_ctrl_attrs[] = {
 	&nvme_ctrl_attr_cntrltype.attr,
 	&nvme_ctrl_attr_dctype.attr,
 	&nvme_ctrl_attr_kato.attr,
-	&nvme_ctrl_attr_hostnqn.attr,
-	&nvme_ctrl_attr_hostid.attr,
 	&nvme_ctrl_attr_reset_controller.attr,
 	&nvme_ctrl_attr_rescan_controller.attr,
 	&nvme_ctrl_attr_delete_controller.attr,
@@ -295,9 +278,6 @@ static umode_t nvme_ctrl_attr_visible(struct kobject *kobj,
 {
 	struct nvme_ctrl *ctrl = nvme_dev_to_ctrl(kobj_to_dev(kobj));
 
-	if (a == &nvme_ctrl_attr_hostnqn.attr ||
-	    a == &nvme_ctrl_attr_hostid.attr)
-		return nvme_ctrl_is_fabrics(ctrl) ? a->mode : 0;
 	if (a == &nvme_ctrl_attr_delete_controller.attr)
 		return nvme_ctrl_is_fabrics(ctrl) && ctrl->ops->delete_ctrl ?
 			a->mode : 0;
