@@ -1,0 +1,1010 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nvme-tcp: the send and receive engines of one queue, and the blk-mq
+ * operations that feed them.
+ *
+ * Both directions of a queue run under queue->lock, normally in the
+ * queue's io_work; ->queue_rq may send directly when it runs on the
+ * queue's CPU and the lock is free, and ->poll may receive.  Holding one
+ * lock for both directions means the receiver always sees the sender's
+ * exact progress: a response, R2T or data PDU for a command that has not
+ * been handed to the socket completely is a protocol error, never a race.
+ *
+ * Nothing a target sends is trusted: every PDU goes through the shared
+ * wire validator first, then the checks here tie it to a request that is
+ * in flight on this queue and to the bytes that request still expects.
+ * The first violation stops the queue (no further byte is parsed), logs
+ * one line and hands the controller to the fabrics error recovery.
+ */
+#include <linux/blk-mq.h>
+#include <linux/highmem.h>
+#include <linux/module.h>
+#include <linux/net.h>
+#include <linux/skbuff.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include "host.h"
+
+/* how long one io_work run may keep the CPU before it requeues itself */
+#define NTCP_IO_BUDGET_US	1000
+
+/* ------------------------------------------------------------------ */
+/* data cursor: the request's pages, one real page at a time          */
+/* ------------------------------------------------------------------ */
+
+static void ntcp_cursor_init(struct ntcp_cursor *cur, struct request *rq)
+{
+	if (rq->rq_flags & RQF_SPECIAL_PAYLOAD) {
+		cur->bio = NULL;
+		cur->bvec = &rq->special_vec;
+		cur->iter = (struct bvec_iter) {
+			.bi_size = rq->special_vec.bv_len,
+		};
+	} else if (rq->bio) {
+		cur->bio = rq->bio;
+		cur->bvec = rq->bio->bi_io_vec;
+		cur->iter = rq->bio->bi_iter;
+	} else {
+		cur->bio = NULL;
+		cur->bvec = NULL;
+		cur->iter = (struct bvec_iter) { };
+	}
+}
+
+/*
+ * The segment at the cursor, cut at the end of its page: a multi-page
+ * (THP) bvec is handed out as the real page that holds the bytes, so that
+ * sendpage and kmap never see an offset beyond their page.  bv_len 0 means
+ * the data ended.
+ */
+static struct bio_vec ntcp_cursor_seg(struct ntcp_cursor *cur)
+{
+	while (!cur->iter.bi_size && cur->bio && cur->bio->bi_next) {
+		cur->bio = cur->bio->bi_next;
+		cur->bvec = cur->bio->bi_io_vec;
+		cur->iter = cur->bio->bi_iter;
+	}
+	if (!cur->iter.bi_size)
+		return (struct bio_vec) { };
+	return bvec_iter_bvec(cur->bvec, cur->iter);
+}
+
+static void ntcp_cursor_advance(struct ntcp_cursor *cur, unsigned int bytes)
+{
+	bvec_iter_advance(cur->bvec, &cur->iter, bytes);
+}
+
+/* ------------------------------------------------------------------ */
+/* errors                                                             */
+/* ------------------------------------------------------------------ */
+
+/**
+ * ntcp_queue_error() - the queue broke: stop parsing, log once, recover
+ * @q: the queue
+ * @fmt: what was wrong, for the one log line
+ *
+ * Safe from any context (socket callbacks included).  The rest of the
+ * work (socket shutdown, recovery or failing the outstanding commands)
+ * happens in io_work, outside the socket lock.
+ */
+void ntcp_queue_error(struct ntcp_queue *q, const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	if (test_and_set_bit(NTCP_Q_ERR, &q->flags))
+		return;
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	dev_err_ratelimited(ntcp_dev(q), "nvme-tcp queue %u: %pV, failing the queue\n",
+			    q->qid, &vaf);
+	va_end(args);
+	queue_work_on(q->io_cpu, ntcp_wq, &q->io_work);
+}
+
+static bool ntcp_cancel_one(struct request *rq, void *data)
+{
+	struct ntcp_req *req = blk_mq_rq_to_pdu(rq);
+
+	if (req->queue == data)
+		nvme_cancel_request(rq, NULL);
+	return true;
+}
+
+/**
+ * ntcp_drop_requests() - forget every request the engines know about
+ * @q: the queue, stopped
+ *
+ * The requests themselves stay in flight for blk-mq; whoever stopped
+ * the queue cancels them.
+ */
+void ntcp_drop_requests(struct ntcp_queue *q)
+{
+	mutex_lock(&q->lock);
+	llist_del_all(&q->req_list);
+	INIT_LIST_HEAD(&q->send_list);
+	q->send_req = NULL;
+	q->rx_req = NULL;
+	mutex_unlock(&q->lock);
+}
+
+/*
+ * Called from io_work once per error.  While the controller is live the
+ * shared recovery takes over (it stops every queue and cancels what was
+ * outstanding).  While it is being connected (or deleted) nobody would
+ * end the commands on this queue before their timeout, so they end here,
+ * at once: a Connect or Property Get on a broken queue fails right away.
+ */
+static void ntcp_handle_error(struct ntcp_queue *q)
+{
+	struct nvmf_ctrl *fctrl = &q->ctrl->fctrl;
+	struct blk_mq_tag_set *set;
+
+	if (test_and_set_bit(NTCP_Q_ERR_HANDLED, &q->flags))
+		return;
+	kernel_sock_shutdown(q->sock, SHUT_RDWR);
+	if (nvme_ctrl_state(&fctrl->ctrl) == NVME_CTRL_LIVE) {
+		nvmf_error_recovery(fctrl);
+		return;
+	}
+	set_bit(NTCP_Q_STOPPED, &q->flags);
+	ntcp_drop_requests(q);
+	set = q->qid ? &fctrl->io_set : &fctrl->admin_set;
+	if (test_bit(q->qid ? NVMF_CTRL_IO_TAGSET : NVMF_CTRL_ADMIN_TAGSET,
+		     &fctrl->flags))
+		blk_mq_tagset_busy_iter(set, ntcp_cancel_one, q);
+	/* a live controller may have appeared meanwhile: let it recover */
+	nvmf_error_recovery(fctrl);
+}
+
+/* ------------------------------------------------------------------ */
+/* sending                                                            */
+/* ------------------------------------------------------------------ */
+
+static int ntcp_send_buf(struct ntcp_queue *q, void *buf, size_t len,
+			 int flags)
+{
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | flags };
+	struct kvec iov = { .iov_base = buf, .iov_len = len };
+
+	return kernel_sendmsg(q->sock, &msg, &iov, 1, len);
+}
+
+/*
+ * Zero copy only for pages the network stack may hold a reference to;
+ * slab memory (Identify buffers, DSM ranges) and the like are copied.
+ */
+static int ntcp_send_page(struct ntcp_queue *q, struct page *page,
+			  unsigned int off, size_t len, int flags)
+{
+	flags |= MSG_DONTWAIT;
+	if (sendpage_ok(page))
+		return kernel_sendpage(q->sock, page, off, len, flags);
+	return sock_no_sendpage(q->sock, page, off, len, flags);
+}
+
+static void ntcp_crc_page(u32 *crc, struct page *page, unsigned int off,
+			  unsigned int len)
+{
+	void *p = kmap_local_page(page);
+
+	*crc = nvme_tcp_crc_update(*crc, p + off, len);
+	kunmap_local(p);
+}
+
+/* the next H2CData PDU of the current R2T */
+static void ntcp_build_h2c(struct ntcp_queue *q, struct ntcp_req *req)
+{
+	u32 len = min(q->maxh2cdata, req->r2t_end - req->xfer_off);
+	u8 flags = 0;
+
+	if (req->xfer_off + len == req->r2t_end)
+		flags |= NVME_TCP_F_DATA_LAST;
+	memset(req->hdr.raw, 0, sizeof(req->hdr.raw));
+	req->hdr_len = nvme_tcp_enc_data(&req->hdr.data, NVME_TCP_H2C_DATA,
+					 q->hdgst, q->ddgst, q->tx_pda, req->cid,
+					 req->ttag, req->xfer_off, len, flags);
+	if (q->hdgst)
+		nvme_tcp_set_hdgst(req->hdr.raw);
+	req->hdr_off = 0;
+	req->pdu_left = len;
+	req->crc = nvme_tcp_crc_init();
+	req->tx = NTCP_TX_HDR;
+}
+
+/* the data of the current PDU is out (digest included) */
+static void ntcp_pdu_sent(struct ntcp_queue *q, struct ntcp_req *req)
+{
+	if (req->icd_len || !req->r2t_end) {
+		/* capsule (with in-capsule data) done */
+		req->tx = NTCP_TX_IDLE;
+		return;
+	}
+	if (req->xfer_off < req->r2t_end) {
+		ntcp_build_h2c(q, req);
+		return;
+	}
+	req->r2t_end = 0;
+	req->tx = req->xfer_off < req->data_len ? NTCP_TX_WAIT_R2T :
+						   NTCP_TX_IDLE;
+}
+
+static bool ntcp_more_to_send(struct ntcp_queue *q)
+{
+	return !list_empty(&q->send_list) || !llist_empty(&q->req_list);
+}
+
+/*
+ * Push @req as far as the socket takes it.  Returns 1 when the request
+ * has nothing more to send, 0 when the socket is full, or a negative
+ * errno (the queue is then broken).
+ */
+static int ntcp_send_req(struct ntcp_queue *q, struct ntcp_req *req)
+{
+	int more, ret;
+
+	for (;;) {
+		more = ntcp_more_to_send(q) ? MSG_MORE : 0;
+		switch (req->tx) {
+		case NTCP_TX_QUEUED:
+			req->tx = NTCP_TX_HDR;
+			fallthrough;
+		case NTCP_TX_HDR: {
+			bool data = req->pdu_left;
+
+			ret = ntcp_send_buf(q, req->hdr.raw + req->hdr_off,
+					    req->hdr_len - req->hdr_off,
+					    data ? MSG_MORE : more);
+			if (ret <= 0)
+				goto out;
+			req->hdr_off += ret;
+			if (req->hdr_off < req->hdr_len)
+				break;
+			if (data) {
+				req->tx = NTCP_TX_DATA;
+				break;
+			}
+			if (req->data_len && rq_data_dir(blk_mq_rq_from_pdu(req)) == WRITE &&
+			    !req->icd_len)
+				req->tx = NTCP_TX_WAIT_R2T;
+			else
+				req->tx = NTCP_TX_IDLE;
+			return 1;
+		}
+		case NTCP_TX_DATA: {
+			struct bio_vec bv = ntcp_cursor_seg(&req->cur);
+			size_t len = min_t(size_t, bv.bv_len, req->pdu_left);
+			int flags = MSG_SENDPAGE_NOTLAST | MSG_MORE;
+
+			if (WARN_ON_ONCE(!len))
+				return -EIO;
+			if (len == req->pdu_left && !q->ddgst && !more)
+				flags = 0;
+			ret = ntcp_send_page(q, bv.bv_page, bv.bv_offset, len,
+					     flags);
+			if (ret <= 0)
+				goto out;
+			if (q->ddgst)
+				ntcp_crc_page(&req->crc, bv.bv_page,
+					      bv.bv_offset, ret);
+			ntcp_cursor_advance(&req->cur, ret);
+			req->xfer_off += ret;
+			req->pdu_left -= ret;
+			if (req->pdu_left)
+				break;
+			if (q->ddgst) {
+				req->ddgst = cpu_to_le32(nvme_tcp_crc_final(req->crc));
+				req->ddgst_off = 0;
+				req->tx = NTCP_TX_DDGST;
+				break;
+			}
+			ntcp_pdu_sent(q, req);
+			if (req->tx != NTCP_TX_HDR)
+				return 1;
+			break;
+		}
+		case NTCP_TX_DDGST:
+			ret = ntcp_send_buf(q, (u8 *)&req->ddgst + req->ddgst_off,
+					    sizeof(req->ddgst) - req->ddgst_off,
+					    more);
+			if (ret <= 0)
+				goto out;
+			req->ddgst_off += ret;
+			if (req->ddgst_off < sizeof(req->ddgst))
+				break;
+			ntcp_pdu_sent(q, req);
+			if (req->tx != NTCP_TX_HDR)
+				return 1;
+			break;
+		default:
+			return 1;
+		}
+	}
+out:
+	if (ret == -EAGAIN || ret == 0)
+		return 0;
+	return ret;
+}
+
+static struct ntcp_req *ntcp_next_req(struct ntcp_queue *q)
+{
+	struct llist_node *node;
+	struct ntcp_req *req, *tmp;
+
+	node = llist_del_all(&q->req_list);
+	if (node) {
+		node = llist_reverse_order(node);
+		llist_for_each_entry_safe(req, tmp, node, lentry)
+			list_add_tail(&req->entry, &q->send_list);
+	}
+	req = list_first_entry_or_null(&q->send_list, struct ntcp_req, entry);
+	if (req)
+		list_del(&req->entry);
+	return req;
+}
+
+/*
+ * Send until the socket is full or nothing is left.  Returns the number
+ * of requests finished, or a negative errno.  Caller holds q->lock.
+ */
+static int ntcp_send_some(struct ntcp_queue *q)
+{
+	int done = 0, ret;
+
+	for (;;) {
+		if (!q->send_req)
+			q->send_req = ntcp_next_req(q);
+		if (!q->send_req)
+			return done;
+		ret = ntcp_send_req(q, q->send_req);
+		if (ret < 0) {
+			ntcp_queue_error(q, "send failed (%d)", ret);
+			return ret;
+		}
+		if (!ret)
+			return done;
+		q->send_req = NULL;
+		done++;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* receiving                                                          */
+/* ------------------------------------------------------------------ */
+
+static struct blk_mq_tags *ntcp_tags(struct ntcp_queue *q)
+{
+	struct nvmf_ctrl *fctrl = &q->ctrl->fctrl;
+
+	if (!q->qid)
+		return fctrl->admin_set.tags[0];
+	return fctrl->io_set.tags[q->qid - 1];
+}
+
+/* the request in flight on this queue that @cid names, or NULL (logged) */
+static struct ntcp_req *ntcp_find_req(struct ntcp_queue *q, u16 cid,
+				      const char *what)
+{
+	struct request *rq;
+	struct ntcp_req *req;
+
+	rq = blk_mq_tag_to_rq(ntcp_tags(q), cid & NTCP_TAG_MASK);
+	if (!rq || blk_mq_rq_state(rq) != MQ_RQ_IN_FLIGHT)
+		goto bad;
+	req = blk_mq_rq_to_pdu(rq);
+	if (req->queue != q || req->cid != cid)
+		goto bad;
+	return req;
+bad:
+	ntcp_queue_error(q, "%s for unknown command id %#x", what, cid);
+	return NULL;
+}
+
+static void ntcp_done(struct ntcp_queue *q, struct ntcp_req *req,
+		      __le16 status, __le64 result)
+{
+	req->tx = NTCP_TX_IDLE;
+	q->nr_done++;
+	nvme_req_done(blk_mq_rq_from_pdu(req), status, result);
+}
+
+static int ntcp_handle_rsp(struct ntcp_queue *q, struct nvme_tcp_rsp_pdu *p)
+{
+	struct nvme_cqe *cqe = &p->cqe;
+	struct ntcp_req *req;
+	struct request *rq;
+	u16 status;
+
+	req = ntcp_find_req(q, cqe->cid, "response");
+	if (!req)
+		return -EPROTO;
+	rq = blk_mq_rq_from_pdu(req);
+	if (req->tx != NTCP_TX_IDLE && req->tx != NTCP_TX_WAIT_R2T) {
+		ntcp_queue_error(q, "response for command id %#x before it was sent",
+				 cqe->cid);
+		return -EPROTO;
+	}
+	status = le16_to_cpu(cqe->status) >> 1;
+	/*
+	 * A successful read on an I/O queue must have delivered all of its
+	 * data: else the caller would get stale buffer contents as data.
+	 */
+	if (!status && q->qid && req->data_len && rq_data_dir(rq) == READ &&
+	    req->xfer_off != req->data_len) {
+		ntcp_queue_error(q,
+				 "successful response for command id %#x after %u of %u data bytes",
+				 cqe->cid, req->xfer_off, req->data_len);
+		return -EPROTO;
+	}
+	ntcp_done(q, req, cqe->status,
+		  cpu_to_le64(le32_to_cpu(cqe->dw0) |
+			      (u64)le32_to_cpu(cqe->dw1) << 32));
+	return 0;
+}
+
+static int ntcp_handle_c2h(struct ntcp_queue *q, struct nvme_tcp_data_pdu *p)
+{
+	u32 off = le32_to_cpu(p->datao), len = le32_to_cpu(p->datal);
+	struct ntcp_req *req;
+	struct request *rq;
+
+	req = ntcp_find_req(q, p->cccid, "C2HData");
+	if (!req)
+		return -EPROTO;
+	rq = blk_mq_rq_from_pdu(req);
+	if (!req->data_len || rq_data_dir(rq) != READ ||
+	    req->tx != NTCP_TX_IDLE) {
+		ntcp_queue_error(q, "C2HData for command id %#x that reads no data",
+				 p->cccid);
+		return -EPROTO;
+	}
+	if (len != nvme_tcp_data_len(&p->hdr) || !len) {
+		ntcp_queue_error(q, "C2HData length %u does not match its PDU", len);
+		return -EPROTO;
+	}
+	if (off != req->xfer_off) {
+		ntcp_queue_error(q, "C2HData for command id %#x at offset %u, expected %u",
+				 p->cccid, off, req->xfer_off);
+		return -EPROTO;
+	}
+	if (len > req->data_len - off) {
+		ntcp_queue_error(q,
+				 "C2HData for command id %#x beyond its buffer (offset %u length %u, buffer %u)",
+				 p->cccid, off, len, req->data_len);
+		return -EPROTO;
+	}
+	if ((p->hdr.flags & NVME_TCP_F_DATA_SUCCESS) &&
+	    off + len != req->data_len) {
+		ntcp_queue_error(q, "C2HData SUCCESS flag for command id %#x before its last byte",
+				 p->cccid);
+		return -EPROTO;
+	}
+	q->rx_req = req;
+	q->rx_flags = p->hdr.flags;
+	q->rx_data = len;
+	q->rx_crc = nvme_tcp_crc_init();
+	q->rx_left = nvme_tcp_pad_len(&p->hdr);
+	q->rx = q->rx_left ? NTCP_RX_PAD : NTCP_RX_DATA;
+	if (!q->rx_left)
+		q->rx_left = len;
+	return 0;
+}
+
+static int ntcp_handle_r2t(struct ntcp_queue *q, struct nvme_tcp_r2t_pdu *p)
+{
+	u32 off = le32_to_cpu(p->r2to), len = le32_to_cpu(p->r2tl);
+	struct ntcp_req *req;
+
+	req = ntcp_find_req(q, p->cccid, "R2T");
+	if (!req)
+		return -EPROTO;
+	if (!req->data_len || rq_data_dir(blk_mq_rq_from_pdu(req)) != WRITE) {
+		ntcp_queue_error(q, "R2T for command id %#x that writes no data",
+				 p->cccid);
+		return -EPROTO;
+	}
+	if (req->tx != NTCP_TX_WAIT_R2T) {
+		ntcp_queue_error(q, "R2T for command id %#x that is not waiting for one",
+				 p->cccid);
+		return -EPROTO;
+	}
+	if (!len || off != req->xfer_off || len > req->data_len - off) {
+		ntcp_queue_error(q,
+				 "R2T for command id %#x asks for offset %u length %u (sent %u of %u)",
+				 p->cccid, off, len, req->xfer_off, req->data_len);
+		return -EPROTO;
+	}
+	req->ttag = le16_to_cpu(p->ttag);
+	req->r2t_end = off + len;
+	ntcp_build_h2c(q, req);
+	list_add_tail(&req->entry, &q->send_list);
+	return 0;
+}
+
+static void ntcp_rx_next_pdu(struct ntcp_queue *q)
+{
+	q->rx = NTCP_RX_HDR;
+	q->rx_have = 0;
+	q->rx_need = sizeof(struct nvme_tcp_hdr);
+	q->rx_req = NULL;
+}
+
+static int ntcp_handle_pdu(struct ntcp_queue *q)
+{
+	struct nvme_tcp_hdr *ch = (struct nvme_tcp_hdr *)q->rx_hdr;
+	struct nvme_tcp_wire_err err = { };
+	struct nvme_tcp_term_pdu *t;
+	int ret;
+
+	if (nvme_tcp_check_hdr(&q->wire, q->rx_hdr, &err)) {
+		ntcp_queue_error(q, "bad %s PDU: %s", nvme_tcp_type_name(ch->type),
+				 err.reason);
+		return -EPROTO;
+	}
+	ntcp_rx_next_pdu(q);
+	switch (ch->type) {
+	case NVME_TCP_RSP:
+		return ntcp_handle_rsp(q, (void *)ch);
+	case NVME_TCP_C2H_DATA:
+		ret = ntcp_handle_c2h(q, (void *)ch);
+		return ret;
+	case NVME_TCP_R2T:
+		return ntcp_handle_r2t(q, (void *)ch);
+	case NVME_TCP_C2H_TERMREQ:
+		t = (void *)ch;
+		ntcp_queue_error(q, "target terminated the connection: %s (fei %#x)",
+				 nvme_tcp_fes_name(le16_to_cpu(t->fes)),
+				 nvme_tcp_term_fei(t));
+		return -ECONNRESET;
+	default:
+		ntcp_queue_error(q, "unexpected %s PDU", nvme_tcp_type_name(ch->type));
+		return -EPROTO;
+	}
+}
+
+static int ntcp_rx_hdr(struct ntcp_queue *q, struct sk_buff *skb,
+		       unsigned int off, size_t len)
+{
+	struct nvme_tcp_wire_err err = { };
+	u32 n = min_t(size_t, len, q->rx_need - q->rx_have);
+	int hlen;
+
+	if (skb_copy_bits(skb, off, q->rx_hdr + q->rx_have, n))
+		return -EFAULT;
+	q->rx_have += n;
+	if (q->rx_have < q->rx_need)
+		return n;
+	if (q->rx_need == sizeof(struct nvme_tcp_hdr)) {
+		hlen = nvme_tcp_check_ch(&q->wire, (void *)q->rx_hdr, &err);
+		if (hlen < 0) {
+			ntcp_queue_error(q, "bad PDU header (type %#x): %s",
+					 q->rx_hdr[0], err.reason);
+			return -EPROTO;
+		}
+		if (hlen > sizeof(q->rx_hdr) || hlen < sizeof(struct nvme_tcp_hdr)) {
+			ntcp_queue_error(q, "PDU header of %d bytes", hlen);
+			return -EPROTO;
+		}
+		q->rx_need = hlen;
+		if (q->rx_have < q->rx_need)
+			return n;
+	}
+	return ntcp_handle_pdu(q) ?: n;
+}
+
+/* one C2HData PDU is complete (digest checked) */
+static void ntcp_c2h_done(struct ntcp_queue *q)
+{
+	struct ntcp_req *req = q->rx_req;
+
+	if (q->rx_flags & NVME_TCP_F_DATA_SUCCESS)
+		ntcp_done(q, req, 0, 0);
+	ntcp_rx_next_pdu(q);
+}
+
+static int ntcp_rx_data(struct ntcp_queue *q, struct sk_buff *skb,
+			unsigned int off, size_t len)
+{
+	struct ntcp_req *req = q->rx_req;
+	struct bio_vec bv = ntcp_cursor_seg(&req->cur);
+	u32 n = min_t(size_t, len, q->rx_left);
+	void *p;
+	int ret;
+
+	n = min(n, bv.bv_len);
+	if (!n) {
+		/* the checks against data_len make this unreachable */
+		ntcp_queue_error(q, "C2HData beyond the request's pages");
+		return -EPROTO;
+	}
+	p = kmap_local_page(bv.bv_page);
+	ret = skb_copy_bits(skb, off, p + bv.bv_offset, n);
+	if (!ret && q->ddgst)
+		q->rx_crc = nvme_tcp_crc_update(q->rx_crc, p + bv.bv_offset, n);
+	kunmap_local(p);
+	if (ret)
+		return ret;
+	flush_dcache_page(bv.bv_page);
+	ntcp_cursor_advance(&req->cur, n);
+	req->xfer_off += n;
+	q->rx_left -= n;
+	if (!q->rx_left) {
+		if (q->ddgst) {
+			q->rx = NTCP_RX_DDGST;
+			q->rx_left = NVME_TCP_DIGEST_LEN;
+		} else {
+			ntcp_c2h_done(q);
+		}
+	}
+	return n;
+}
+
+static int ntcp_rx_ddgst(struct ntcp_queue *q, struct sk_buff *skb,
+			 unsigned int off, size_t len)
+{
+	u32 n = min_t(size_t, len, q->rx_left);
+	u32 have = NVME_TCP_DIGEST_LEN - q->rx_left;
+
+	if (skb_copy_bits(skb, off, (u8 *)&q->rx_ddgst + have, n))
+		return -EFAULT;
+	q->rx_left -= n;
+	if (q->rx_left)
+		return n;
+	if (le32_to_cpu(q->rx_ddgst) != nvme_tcp_crc_final(q->rx_crc)) {
+		ntcp_queue_error(q, "data digest mismatch for command id %#x",
+				 q->rx_req->cid);
+		return -EPROTO;
+	}
+	ntcp_c2h_done(q);
+	return n;
+}
+
+static int ntcp_recv_actor(read_descriptor_t *desc, struct sk_buff *skb,
+			   unsigned int off, size_t len)
+{
+	struct ntcp_queue *q = desc->arg.data;
+	size_t left = len;
+	int used;
+
+	while (left) {
+		if (test_bit(NTCP_Q_ERR, &q->flags)) {
+			desc->count = 0;
+			break;
+		}
+		switch (q->rx) {
+		case NTCP_RX_HDR:
+			used = ntcp_rx_hdr(q, skb, off, left);
+			break;
+		case NTCP_RX_PAD:
+			used = min_t(size_t, left, q->rx_left);
+			q->rx_left -= used;
+			if (!q->rx_left) {
+				q->rx = NTCP_RX_DATA;
+				q->rx_left = q->rx_data;
+			}
+			break;
+		case NTCP_RX_DATA:
+			used = ntcp_rx_data(q, skb, off, left);
+			break;
+		case NTCP_RX_DDGST:
+			used = ntcp_rx_ddgst(q, skb, off, left);
+			break;
+		default:
+			used = -EINVAL;
+			break;
+		}
+		if (used <= 0) {
+			if (used < 0)
+				ntcp_queue_error(q, "receive failed (%d)", used);
+			desc->count = 0;
+			break;
+		}
+		off += used;
+		left -= used;
+	}
+	return len - left;
+}
+
+/* Receive what the socket has.  Caller holds q->lock. */
+static int ntcp_recv_some(struct ntcp_queue *q)
+{
+	struct sock *sk = q->sock->sk;
+	read_descriptor_t desc = { .arg.data = q, .count = 1 };
+	int ret;
+
+	lock_sock(sk);
+	ret = q->sock->ops->read_sock(sk, &desc, ntcp_recv_actor);
+	release_sock(sk);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* the I/O context                                                    */
+/* ------------------------------------------------------------------ */
+
+void ntcp_io_work(struct work_struct *work)
+{
+	struct ntcp_queue *q = container_of(work, struct ntcp_queue, io_work);
+	unsigned long deadline = jiffies + usecs_to_jiffies(NTCP_IO_BUDGET_US);
+	bool again = false;
+	int tx, rx;
+
+	if (test_bit(NTCP_Q_STOPPED, &q->flags))
+		return;
+	if (test_bit(NTCP_Q_ERR, &q->flags))
+		goto error;
+
+	mutex_lock(&q->lock);
+	do {
+		tx = ntcp_send_some(q);
+		rx = ntcp_recv_some(q);
+		if (test_bit(NTCP_Q_ERR, &q->flags))
+			break;
+		again = tx > 0 || rx > 0;
+	} while (again && time_before(jiffies, deadline));
+	mutex_unlock(&q->lock);
+
+	if (test_bit(NTCP_Q_ERR, &q->flags))
+		goto error;
+	if (again)
+		queue_work_on(q->io_cpu, ntcp_wq, &q->io_work);
+	return;
+error:
+	ntcp_handle_error(q);
+}
+
+/**
+ * ntcp_reset_queue_state() - fresh engine state for a new connection
+ * @q: the queue, not yet receiving
+ */
+void ntcp_reset_queue_state(struct ntcp_queue *q)
+{
+	init_llist_head(&q->req_list);
+	INIT_LIST_HEAD(&q->send_list);
+	q->send_req = NULL;
+	ntcp_rx_next_pdu(q);
+}
+
+/* ------------------------------------------------------------------ */
+/* socket callbacks (softirq, sk_callback_lock held for reading)      */
+/* ------------------------------------------------------------------ */
+
+void ntcp_sk_data_ready(struct sock *sk)
+{
+	struct ntcp_queue *q;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	q = sk->sk_user_data;
+	if (q && !test_bit(NTCP_Q_POLLING, &q->flags))
+		queue_work_on(q->io_cpu, ntcp_wq, &q->io_work);
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+void ntcp_sk_write_space(struct sock *sk)
+{
+	struct ntcp_queue *q;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	q = sk->sk_user_data;
+	if (q && sk_stream_is_writeable(sk)) {
+		clear_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		queue_work_on(q->io_cpu, ntcp_wq, &q->io_work);
+	}
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+void ntcp_sk_state_change(struct sock *sk)
+{
+	void (*orig)(struct sock *sk) = NULL;
+	struct ntcp_queue *q;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	q = sk->sk_user_data;
+	if (q) {
+		orig = q->sk_state_change;
+		/* any state on the way down means the peer is gone */
+		if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_CLOSE_WAIT |
+					   TCPF_LAST_ACK | TCPF_FIN_WAIT1 |
+					   TCPF_FIN_WAIT2))
+			ntcp_queue_error(q, "connection closed by the target");
+	}
+	read_unlock_bh(&sk->sk_callback_lock);
+	if (orig)
+		orig(sk);
+}
+
+/* ------------------------------------------------------------------ */
+/* blk-mq                                                             */
+/* ------------------------------------------------------------------ */
+
+static blk_status_t ntcp_setup_req(struct ntcp_queue *q, struct request *rq)
+{
+	struct ntcp_req *req = blk_mq_rq_to_pdu(rq);
+	struct nvme_sqe *c = &req->req.cmd;
+	u32 icd_max = q->icd_max;
+
+	req->data_len = blk_rq_nr_phys_segments(rq) ? blk_rq_payload_bytes(rq) : 0;
+	req->xfer_off = 0;
+	req->r2t_end = 0;
+	req->pdu_left = 0;
+	req->icd_len = 0;
+	req->gen = (req->gen + 1) & NTCP_GEN_MASK;
+	req->cid = rq->tag | (u16)req->gen << NTCP_TAG_BITS;
+	ntcp_cursor_init(&req->cur, rq);
+
+	/* the Connect data always travels in the capsule */
+	if (nvmf_is_connect_cmd(c))
+		icd_max = max_t(u32, icd_max, NTCP_ADMIN_ICD);
+	c->cid = req->cid;
+	c->flags &= ~(NVME_CMD_PSDT_SGL_MPTR | NVME_CMD_PSDT_SGL_SGL);
+	c->flags |= NVME_CMD_PSDT_SGL_MPTR;
+	memset(&c->dptr, 0, sizeof(c->dptr));
+	c->dptr.sgl.length = cpu_to_le32(req->data_len);
+	if (req->data_len && rq_data_dir(rq) == WRITE &&
+	    req->data_len <= icd_max) {
+		req->icd_len = req->data_len;
+		c->dptr.sgl.type = NVME_TCP_SGL_INCAPSULE;
+	} else {
+		c->dptr.sgl.type = NVME_TCP_SGL_TRANSPORT;
+	}
+
+	memset(req->hdr.raw, 0, sizeof(req->hdr.raw));
+	req->hdr_len = nvme_tcp_enc_cmd(&req->hdr.cmd, q->hdgst, q->ddgst,
+					q->tx_pda, c, req->icd_len);
+	if (WARN_ON_ONCE(req->hdr_len > sizeof(req->hdr.raw)))
+		return BLK_STS_IOERR;
+	if (q->hdgst)
+		nvme_tcp_set_hdgst(req->hdr.raw);
+	req->hdr_off = 0;
+	req->pdu_left = req->icd_len;
+	req->crc = nvme_tcp_crc_init();
+	req->tx = NTCP_TX_QUEUED;
+	return BLK_STS_OK;
+}
+
+static void ntcp_queue_req(struct ntcp_queue *q, struct ntcp_req *req,
+			   bool last, bool may_sleep)
+{
+	bool empty;
+
+	empty = llist_add(&req->lentry, &q->req_list) &&
+		list_empty(&q->send_list) && !q->send_req;
+	/*
+	 * Send from here when it cannot reorder anything and we are where
+	 * the queue's work would run anyway: saves a context switch per
+	 * command at low queue depth.  Needs a blocking tag set (the socket
+	 * lock may sleep).
+	 */
+	if (may_sleep && last && empty && q->io_cpu == raw_smp_processor_id() &&
+	    mutex_trylock(&q->lock)) {
+		ntcp_send_some(q);
+		mutex_unlock(&q->lock);
+		if (test_bit(NTCP_Q_ERR, &q->flags))
+			queue_work_on(q->io_cpu, ntcp_wq, &q->io_work);
+		return;
+	}
+	if (last)
+		queue_work_on(q->io_cpu, ntcp_wq, &q->io_work);
+}
+
+static blk_status_t ntcp_queue_rq(struct blk_mq_hw_ctx *hctx,
+				  const struct blk_mq_queue_data *bd)
+{
+	struct ntcp_queue *q = hctx->driver_data;
+	struct nvmf_ctrl *fctrl = &q->ctrl->fctrl;
+	struct request *rq = bd->rq;
+	bool up = test_bit(NTCP_Q_ALLOCATED, &q->flags) &&
+		  !test_bit(NTCP_Q_STOPPED, &q->flags) &&
+		  !test_bit(NTCP_Q_ERR, &q->flags);
+	blk_status_t ret;
+
+	if (!up || !nvmf_check_ready(fctrl, rq, test_bit(NTCP_Q_LIVE, &q->flags)))
+		return nvme_fail_nonready(&fctrl->ctrl, rq);
+
+	ret = nvme_setup_cmd(hctx->queue->queuedata, rq);
+	if (ret)
+		return ret;
+	ret = ntcp_setup_req(q, rq);
+	if (ret) {
+		nvme_cleanup_cmd(rq);
+		return ret;
+	}
+	blk_mq_start_request(rq);
+	ntcp_queue_req(q, blk_mq_rq_to_pdu(rq), bd->last,
+		       hctx->flags & BLK_MQ_F_BLOCKING);
+	return BLK_STS_OK;
+}
+
+static void ntcp_commit_rqs(struct blk_mq_hw_ctx *hctx)
+{
+	struct ntcp_queue *q = hctx->driver_data;
+
+	if (!llist_empty(&q->req_list))
+		queue_work_on(q->io_cpu, ntcp_wq, &q->io_work);
+}
+
+static void ntcp_complete_rq(struct request *rq)
+{
+	nvme_complete_rq(rq);
+}
+
+static int ntcp_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
+{
+	struct ntcp_queue *q = hctx->driver_data;
+	int done;
+
+	if (!test_bit(NTCP_Q_LIVE, &q->flags) ||
+	    test_bit(NTCP_Q_STOPPED, &q->flags) ||
+	    test_bit(NTCP_Q_ERR, &q->flags) || !mutex_trylock(&q->lock))
+		return 0;
+	set_bit(NTCP_Q_POLLING, &q->flags);
+	q->nr_done = 0;
+	ntcp_recv_some(q);
+	done = q->nr_done;
+	clear_bit(NTCP_Q_POLLING, &q->flags);
+	mutex_unlock(&q->lock);
+	if (test_bit(NTCP_Q_ERR, &q->flags))
+		queue_work_on(q->io_cpu, ntcp_wq, &q->io_work);
+	return done;
+}
+
+static enum blk_eh_timer_return ntcp_timeout(struct request *rq)
+{
+	struct ntcp_req *req = blk_mq_rq_to_pdu(rq);
+	struct ntcp_queue *q = req->queue;
+
+	dev_warn_ratelimited(ntcp_dev(q), "nvme-tcp queue %u: command id %#x (opcode %#x) timed out\n",
+			     q->qid, req->cid, req->req.cmd.opc);
+	return nvmf_timeout(&q->ctrl->fctrl, rq, q->qid);
+}
+
+static int ntcp_init_request(struct blk_mq_tag_set *set, struct request *rq,
+			     unsigned int hctx_idx, unsigned int numa_node)
+{
+	struct ntcp_ctrl *ctrl = to_ntcp(set->driver_data);
+	struct ntcp_req *req = blk_mq_rq_to_pdu(rq);
+
+	req->req.ctrl = &ctrl->fctrl.ctrl;
+	req->queue = set == &ctrl->fctrl.admin_set ? &ctrl->queues[0] :
+						    &ctrl->queues[hctx_idx + 1];
+	return 0;
+}
+
+static int ntcp_init_hctx(struct blk_mq_hw_ctx *hctx, void *data,
+			  unsigned int idx)
+{
+	struct ntcp_ctrl *ctrl = to_ntcp(data);
+
+	hctx->driver_data = &ctrl->queues[idx + 1];
+	return 0;
+}
+
+static int ntcp_init_admin_hctx(struct blk_mq_hw_ctx *hctx, void *data,
+				unsigned int idx)
+{
+	struct ntcp_ctrl *ctrl = to_ntcp(data);
+
+	hctx->driver_data = &ctrl->queues[0];
+	return 0;
+}
+
+const struct blk_mq_ops ntcp_admin_mq_ops = {
+	.queue_rq	= ntcp_queue_rq,
+	.complete	= ntcp_complete_rq,
+	.init_request	= ntcp_init_request,
+	.init_hctx	= ntcp_init_admin_hctx,
+	.timeout	= ntcp_timeout,
+};
+
+const struct blk_mq_ops ntcp_mq_ops = {
+	.queue_rq	= ntcp_queue_rq,
+	.commit_rqs	= ntcp_commit_rqs,
+	.complete	= ntcp_complete_rq,
+	.init_request	= ntcp_init_request,
+	.init_hctx	= ntcp_init_hctx,
+	.timeout	= ntcp_timeout,
+	.map_queues	= nvmf_map_queues,
+	.poll		= ntcp_poll,
+};
