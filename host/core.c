@@ -28,6 +28,10 @@ MODULE_PARM_DESC(max_retries, "times a failed I/O is retried");
 
 /* nvme-core's own: scan and events; resets; fabrics deletion */
 struct workqueue_struct *nvme_wq, *nvme_reset_wq, *nvme_delete_wq;
+/* fabrics queue its reconnect, error and keep-alive works on them */
+EXPORT_SYMBOL_GPL(nvme_wq);
+EXPORT_SYMBOL_GPL(nvme_reset_wq);
+EXPORT_SYMBOL_GPL(nvme_delete_wq);
 
 static DEFINE_IDA(nvme_instance_ida);
 

@@ -311,7 +311,7 @@ static inline void nvme_req_done_batch(struct request *rq, __le16 status,
 	nvme_req_done(rq, status, result);
 }
 
-/* core.c: controller life cycle (the workqueues are not exported) */
+/* core.c: controller life cycle; the workqueues are for fabrics too */
 extern struct workqueue_struct *nvme_wq;
 extern struct workqueue_struct *nvme_reset_wq;
 extern struct workqueue_struct *nvme_delete_wq;
