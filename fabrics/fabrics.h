@@ -50,11 +50,10 @@ struct nvmf_ctrl;
  * @module: owner; pinned while a controller is being created
  * @required_opts: NVMF_OPT_* needed beyond transport and nqn
  * @allowed_opts: NVMF_OPT_* accepted beyond NVMF_ALLOWED_OPTS
- * @create_ctrl: create and connect a controller.  @opts belongs to the
- *	controller from then on (nvmf_init_ctrl() takes it; freed with the
- *	controller); on failure the fabrics core frees it.  Returns the
- *	live controller (one reference, dropped by the deletion) or an
- *	ERR_PTR.
+ * @create_ctrl: create and connect a controller.  It always consumes
+ *	@opts: nvmf_init_ctrl() takes it over (and frees it if it fails);
+ *	a failure before that call must kfree() it.  Returns the live
+ *	controller (one reference, dropped by the deletion) or an ERR_PTR.
  */
 struct nvmf_transport_ops {
 	struct list_head entry;
@@ -116,7 +115,6 @@ struct nvmf_queue_ops {
 #define NVMF_CTRL_ADMIN_TAGSET	0	/* admin tag set allocated */
 #define NVMF_CTRL_IO_TAGSET	1	/* I/O tag set allocated */
 #define NVMF_CTRL_WAS_LIVE	2	/* reached LIVE at least once */
-#define NVMF_CTRL_FAILFAST	3	/* fast_io_fail_tmo expired */
 
 /**
  * struct nvmf_ctrl - the fabrics part of a transport's controller
@@ -134,6 +132,7 @@ struct nvmf_queue_ops {
  * @recovery: timeouts derived from @opts
  * @nr_reconnects: failed attempts since the connection was lost
  * @flags: NVMF_CTRL_*
+ * @pending_actions: NVMF_ACT_* err_work carries out
  * @err_work: error recovery: teardown then reconnect (nvme_reset_wq)
  * @connect_work: one reconnect attempt (nvme_wq, delayed)
  * @failfast_work: fast_io_fail_tmo timer
@@ -161,6 +160,7 @@ struct nvmf_ctrl {
 	struct nvmf_recovery_params recovery;
 	int nr_reconnects;
 	unsigned long flags;
+	unsigned int pending_actions;
 	struct work_struct err_work;
 	struct delayed_work connect_work;
 	struct delayed_work failfast_work;
@@ -181,6 +181,8 @@ int nvmf_reg_read64(struct nvme_ctrl *ctrl, u32 off, u64 *val);
 int nvmf_get_address(struct nvme_ctrl *ctrl, char *buf, int size);
 void nvmf_delete_ctrl_op(struct nvme_ctrl *ctrl);
 void nvmf_free_ctrl_op(struct nvme_ctrl *ctrl);
+void nvmf_disc_changed_op(struct nvme_ctrl *ctrl, u32 result);
+extern const struct attribute_group nvmf_ctrl_attr_group;
 
 /**
  * NVMF_CTRL_OPS() - initialiser of a transport's struct nvme_ctrl_ops
@@ -198,7 +200,9 @@ void nvmf_free_ctrl_op(struct nvme_ctrl *ctrl);
 	.reg_read64 = nvmf_reg_read64,				\
 	.free_ctrl = nvmf_free_ctrl_op,				\
 	.delete_ctrl = nvmf_delete_ctrl_op,			\
-	.get_address = nvmf_get_address
+	.get_address = nvmf_get_address,			\
+	.attr_group = &nvmf_ctrl_attr_group,			\
+	.disc_changed = nvmf_disc_changed_op
 
 /*
  * Controller life cycle, for transports.
@@ -217,6 +221,12 @@ int nvmf_init_ctrl(struct nvmf_ctrl *fctrl, struct device *dev,
 		   struct nvmf_ctrl_options *opts);
 int nvmf_setup_ctrl(struct nvmf_ctrl *fctrl);
 void nvmf_abort_ctrl(struct nvmf_ctrl *fctrl);
+
+/*
+ * nvmf_delete_all_ctrls(): a transport's module_exit, after
+ * nvmf_unregister_transport(): deletes its controllers and waits.
+ */
+void nvmf_delete_all_ctrls(const char *transport);
 
 /*
  * Errors, for transports: call nvmf_error_recovery() when a queue broke
