@@ -224,7 +224,33 @@ enum {
 	NVME_CNS_CTRL		= 0x01,
 	NVME_CNS_ACTIVE_NS_LIST	= 0x02,
 	NVME_CNS_NS_DESC_LIST	= 0x03,
+	NVME_CNS_CS_NS		= 0x05,	/* I/O command set specific ns */
+	NVME_CNS_CS_CTRL	= 0x06,	/* I/O command set specific ctrl */
+	NVME_CNS_CS_INDEP_NS	= 0x08,	/* command set independent ns */
 };
+
+/* Identify cdw10 bits 7:0 CNS, 31:16 CNTID; cdw11 bits 31:24 CSI */
+#define NVME_IDENTIFY_CNS(cdw10)	((cdw10) & 0xff)
+#define NVME_IDENTIFY_CSI(cdw11)	(((cdw11) >> 24) & 0xff)
+#define NVME_CSI_NVM			0
+
+/* Log page attributes (Identify Controller LPA) */
+#define NVME_LPA_SMART_PER_NS	BIT(0)
+#define NVME_LPA_CMD_EFFECTS	BIT(1)
+#define NVME_LPA_EXTENDED_DATA	BIT(2)	/* NUMDU and log page offset */
+
+/* Controller types (Identify Controller CNTRLTYPE) */
+#define NVME_CTRL_TYPE_IO	1
+#define NVME_CTRL_TYPE_DISC	2
+#define NVME_CTRL_TYPE_ADMIN	3
+
+/* SGL support (Identify Controller SGLS) */
+#define NVME_SGLS_NO_ALIGN	BIT(0)	/* supported, no alignment needed */
+#define NVME_SGLS_KEYED		BIT(2)	/* keyed SGL data block */
+#define NVME_SGLS_OFFSET	BIT(20)	/* address field may be an offset */
+
+/* OAES bit for discovery log change notices */
+#define NVME_OAES_DISC_CHANGE	BIT(31)
 
 /* Feature identifiers */
 enum {
@@ -292,8 +318,12 @@ enum nvme_status_code {
 	NVME_SC_INVALID_NS		= 0x000b,
 	NVME_SC_CMD_SEQ_ERROR		= 0x000c,
 	NVME_SC_SGL_INVALID_COUNT	= 0x000e,
+	NVME_SC_SGL_INVALID_DATA	= 0x000f,	/* data SGL length invalid */
+	NVME_SC_SGL_INVALID_METADATA	= 0x0010,
 	NVME_SC_SGL_INVALID_TYPE	= 0x0011,
 	NVME_SC_SGL_INVALID_OFFSET	= 0x0016,
+	NVME_SC_KA_TIMEOUT_EXPIRED	= 0x0019,
+	NVME_SC_KA_TIMEOUT_INVALID	= 0x001a,
 	NVME_SC_NS_NOT_READY		= 0x0082,
 	NVME_SC_LBA_RANGE		= 0x0080,
 	NVME_SC_CAP_EXCEEDED		= 0x0081,
@@ -306,6 +336,8 @@ enum nvme_status_code {
 	NVME_SC_INVALID_LOG_PAGE	= 0x0109,
 	NVME_SC_INVALID_FORMAT		= 0x010a,
 	NVME_SC_FEATURE_NOT_SAVEABLE	= 0x010d,
+	NVME_SC_FEATURE_NOT_CHANGEABLE	= 0x010e,
+	NVME_SC_FEATURE_NOT_PER_NS	= 0x010f,
 	NVME_SC_CONNECT_INVALID_PARAM	= 0x0182,
 	NVME_SC_CONNECT_CTRL_BUSY	= 0x0181,
 	NVME_SC_CONNECT_INVALID_HOST	= 0x0184,
