@@ -7,7 +7,11 @@
  * data_ready callback queues accept_work, which accepts every pending
  * connection and hands it to nvmet_tcp_queue_create() (target.c).
  * remove_port stops the listener first, so no new queue can appear, then
- * tears down the port's queues and waits until they are gone.
+ * starts the teardown of the port's queues.  It does not wait for them:
+ * the core calls it with nvmet_config_sem held, and a queue's teardown
+ * waits for its in-flight commands, a Connect among them may be waiting
+ * for that semaphore.  Queues hold a reference on the port instead, and
+ * a dead queue hands no new command to the core.
  */
 #define pr_fmt(fmt) "nvmet_tcp: " fmt
 
@@ -48,6 +52,16 @@ static void nvmet_tcp_accept_work(struct work_struct *work)
 	}
 }
 
+static void nvmet_tcp_port_free(struct kref *ref)
+{
+	kfree(container_of(ref, struct nvmet_tcp_port, ref));
+}
+
+void nvmet_tcp_port_put(struct nvmet_tcp_port *port)
+{
+	kref_put(&port->ref, nvmet_tcp_port_free);
+}
+
 static void nvmet_tcp_listen_data_ready(struct sock *sk)
 {
 	struct nvmet_tcp_port *port;
@@ -82,6 +96,7 @@ static int nvmet_tcp_add_port(struct nvmet_port *nport)
 	port = kzalloc(sizeof(*port), GFP_KERNEL);
 	if (!port)
 		return -ENOMEM;
+	kref_init(&port->ref);
 	port->nport = nport;
 	INIT_WORK(&port->accept_work, nvmet_tcp_accept_work);
 
@@ -151,11 +166,11 @@ static void nvmet_tcp_remove_port(struct nvmet_port *nport)
 
 	/* no new queue now; end the ones this port accepted */
 	nvmet_tcp_kill_queues(port, NULL);
-	flush_workqueue(nvmet_tcp_release_wq);
 
 	sock_release(port->sock);
+	port->sock = NULL;
 	nport->priv = NULL;
-	kfree(port);
+	nvmet_tcp_port_put(port);
 }
 
 static void nvmet_tcp_delete_ctrl(struct nvmet_ctrl *ctrl)

@@ -499,6 +499,9 @@ static int nvmet_tcp_handle_cmd(struct nvmet_tcp_queue *queue)
 	struct nvmet_tcp_cmd *cmd;
 	int ret;
 
+	/* a queue being torn down hands nothing new to the core */
+	if (READ_ONCE(queue->dead))
+		return -ECONNRESET;
 	skip = icd + (icd && queue->wire.ddgst ? NVME_TCP_DIGEST_LEN : 0);
 	ret = nvme_tcp_check_cmd_sgl(pdu, icd, &kind, &len, &err);
 	if (ret == -EPROTO) {
@@ -919,6 +922,7 @@ static void nvmet_tcp_release_queue(struct work_struct *work)
 	sock_release(queue->sock);
 	xa_destroy(&queue->ttags);
 	pr_debug("queue %d released\n", queue->idx);
+	nvmet_tcp_port_put(queue->port);
 	kfree(queue);
 }
 
@@ -933,6 +937,7 @@ int nvmet_tcp_queue_create(struct nvmet_tcp_port *port, struct socket *sock)
 		return -ENOMEM;
 	queue->sock = sock;
 	queue->port = port;
+	kref_get(&port->ref);
 	queue->idx = atomic_inc_return(&nvmet_tcp_queue_idx);
 	INIT_WORK(&queue->io_work, nvmet_tcp_io_work);
 	INIT_WORK(&queue->release_work, nvmet_tcp_release_queue);
@@ -984,6 +989,7 @@ int nvmet_tcp_queue_create(struct nvmet_tcp_port *port, struct socket *sock)
 	return 0;
 
 out_free:
+	nvmet_tcp_port_put(port);
 	kfree(queue);
 	return ret;
 }

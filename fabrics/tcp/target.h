@@ -33,8 +33,11 @@
  * @accept_work: accepts new connections
  * @addr: address bound
  * @data_ready: the socket's original callback
+ * @ref: held by remove_port's caller until it returns and by every queue
+ *	accepted here (queues end asynchronously, after remove_port)
  */
 struct nvmet_tcp_port {
+	struct kref ref;
 	struct socket *sock;
 	struct nvmet_port *nport;
 	struct work_struct accept_work;
@@ -187,6 +190,7 @@ extern const struct nvmet_fabrics_ops nvmet_tcp_ops;
 extern struct workqueue_struct *nvmet_tcp_wq;
 extern struct workqueue_struct *nvmet_tcp_release_wq;
 
+void nvmet_tcp_port_put(struct nvmet_tcp_port *port);
 int nvmet_tcp_queue_create(struct nvmet_tcp_port *port, struct socket *sock);
 void nvmet_tcp_queue_kill(struct nvmet_tcp_queue *queue);
 void nvmet_tcp_kill_queues(struct nvmet_tcp_port *port,
