@@ -23,10 +23,10 @@
 
 #define NVMET_MAX_ANAGRPS	128
 
-static const struct config_item_type nvmet_subsys_type;
-static const struct config_item_type nvmet_host_type;
-static const struct config_item_type nvmet_port_type;
-static const struct config_item_type nvmet_referral_type;
+static const struct config_item_type subsys_ct;
+static const struct config_item_type host_ct;
+static const struct config_item_type port_ct;
+static const struct config_item_type referral_cfs_type;
 
 /* configfs strips nothing: drop one trailing newline from a value */
 static size_t nvmet_vlen(const char *page, size_t count)
@@ -58,7 +58,7 @@ static struct nvmet_host *to_host(struct config_item *item)
 
 /* ---- Namespaces ---- */
 
-static ssize_t nvmet_ns_device_path_show(struct config_item *item, char *page)
+static ssize_t ns_cfs_device_path_show(struct config_item *item, char *page)
 {
 	struct nvmet_ns *ns = to_ns(item);
 	ssize_t ret;
@@ -69,7 +69,7 @@ static ssize_t nvmet_ns_device_path_show(struct config_item *item, char *page)
 	return ret;
 }
 
-static ssize_t nvmet_ns_device_path_store(struct config_item *item,
+static ssize_t ns_cfs_device_path_store(struct config_item *item,
 					  const char *page, size_t count)
 {
 	struct nvmet_ns *ns = to_ns(item);
@@ -92,14 +92,14 @@ static ssize_t nvmet_ns_device_path_store(struct config_item *item,
 	mutex_unlock(&ns->subsys->lock);
 	return count;
 }
-CONFIGFS_ATTR(nvmet_ns_, device_path);
+CONFIGFS_ATTR(ns_cfs_, device_path);
 
-static ssize_t nvmet_ns_device_uuid_show(struct config_item *item, char *page)
+static ssize_t ns_cfs_device_uuid_show(struct config_item *item, char *page)
 {
 	return sysfs_emit(page, "%pUb\n", &to_ns(item)->uuid);
 }
 
-static ssize_t nvmet_ns_device_uuid_store(struct config_item *item,
+static ssize_t ns_cfs_device_uuid_store(struct config_item *item,
 					  const char *page, size_t count)
 {
 	struct nvmet_ns *ns = to_ns(item);
@@ -122,14 +122,14 @@ static ssize_t nvmet_ns_device_uuid_store(struct config_item *item,
 	mutex_unlock(&ns->subsys->lock);
 	return count;
 }
-CONFIGFS_ATTR(nvmet_ns_, device_uuid);
+CONFIGFS_ATTR(ns_cfs_, device_uuid);
 
-static ssize_t nvmet_ns_device_nguid_show(struct config_item *item, char *page)
+static ssize_t ns_cfs_device_nguid_show(struct config_item *item, char *page)
 {
 	return sysfs_emit(page, "%pUb\n", to_ns(item)->nguid);
 }
 
-static ssize_t nvmet_ns_device_nguid_store(struct config_item *item,
+static ssize_t ns_cfs_device_nguid_store(struct config_item *item,
 					   const char *page, size_t count)
 {
 	struct nvmet_ns *ns = to_ns(item);
@@ -151,14 +151,14 @@ static ssize_t nvmet_ns_device_nguid_store(struct config_item *item,
 	mutex_unlock(&ns->subsys->lock);
 	return count;
 }
-CONFIGFS_ATTR(nvmet_ns_, device_nguid);
+CONFIGFS_ATTR(ns_cfs_, device_nguid);
 
-static ssize_t nvmet_ns_enable_show(struct config_item *item, char *page)
+static ssize_t ns_cfs_enable_show(struct config_item *item, char *page)
 {
 	return sysfs_emit(page, "%d\n", READ_ONCE(to_ns(item)->enabled));
 }
 
-static ssize_t nvmet_ns_enable_store(struct config_item *item,
+static ssize_t ns_cfs_enable_store(struct config_item *item,
 				     const char *page, size_t count)
 {
 	struct nvmet_ns *ns = to_ns(item);
@@ -176,14 +176,14 @@ static ssize_t nvmet_ns_enable_store(struct config_item *item,
 	}
 	return count;
 }
-CONFIGFS_ATTR(nvmet_ns_, enable);
+CONFIGFS_ATTR(ns_cfs_, enable);
 
-static ssize_t nvmet_ns_buffered_io_show(struct config_item *item, char *page)
+static ssize_t ns_cfs_buffered_io_show(struct config_item *item, char *page)
 {
 	return sysfs_emit(page, "%d\n", to_ns(item)->buffered_io);
 }
 
-static ssize_t nvmet_ns_buffered_io_store(struct config_item *item,
+static ssize_t ns_cfs_buffered_io_store(struct config_item *item,
 					  const char *page, size_t count)
 {
 	struct nvmet_ns *ns = to_ns(item);
@@ -202,14 +202,14 @@ static ssize_t nvmet_ns_buffered_io_store(struct config_item *item,
 	mutex_unlock(&ns->subsys->lock);
 	return count;
 }
-CONFIGFS_ATTR(nvmet_ns_, buffered_io);
+CONFIGFS_ATTR(ns_cfs_, buffered_io);
 
-static ssize_t nvmet_ns_ana_grpid_show(struct config_item *item, char *page)
+static ssize_t ns_cfs_ana_grpid_show(struct config_item *item, char *page)
 {
 	return sysfs_emit(page, "1\n");
 }
 
-static ssize_t nvmet_ns_ana_grpid_store(struct config_item *item,
+static ssize_t ns_cfs_ana_grpid_store(struct config_item *item,
 					const char *page, size_t count)
 {
 	u32 grpid;
@@ -219,9 +219,9 @@ static ssize_t nvmet_ns_ana_grpid_store(struct config_item *item,
 		return -EINVAL;
 	return count;
 }
-CONFIGFS_ATTR(nvmet_ns_, ana_grpid);
+CONFIGFS_ATTR(ns_cfs_, ana_grpid);
 
-static ssize_t nvmet_ns_revalidate_size_store(struct config_item *item,
+static ssize_t ns_cfs_revalidate_size_store(struct config_item *item,
 					      const char *page, size_t count)
 {
 	struct nvmet_ns *ns = to_ns(item);
@@ -245,16 +245,16 @@ static ssize_t nvmet_ns_revalidate_size_store(struct config_item *item,
 	mutex_unlock(&ns->subsys->lock);
 	return count;
 }
-CONFIGFS_ATTR_WO(nvmet_ns_, revalidate_size);
+CONFIGFS_ATTR_WO(ns_cfs_, revalidate_size);
 
-static struct configfs_attribute *nvmet_ns_attrs[] = {
-	&nvmet_ns_attr_device_path,
-	&nvmet_ns_attr_device_nguid,
-	&nvmet_ns_attr_device_uuid,
-	&nvmet_ns_attr_ana_grpid,
-	&nvmet_ns_attr_enable,
-	&nvmet_ns_attr_buffered_io,
-	&nvmet_ns_attr_revalidate_size,
+static struct configfs_attribute *cfs_ns_attrs[] = {
+	&ns_cfs_attr_enable,
+	&ns_cfs_attr_device_path,
+	&ns_cfs_attr_buffered_io,
+	&ns_cfs_attr_device_uuid,
+	&ns_cfs_attr_device_nguid,
+	&ns_cfs_attr_revalidate_size,
+	&ns_cfs_attr_ana_grpid,
 	NULL,
 };
 
@@ -263,14 +263,14 @@ static void nvmet_ns_release(struct config_item *item)
 	nvmet_ns_free(to_ns(item));
 }
 
-static struct configfs_item_operations nvmet_ns_item_ops = {
+static struct configfs_item_operations ns_iops = {
 	.release = nvmet_ns_release,
 };
 
-static const struct config_item_type nvmet_ns_type = {
-	.ct_item_ops = &nvmet_ns_item_ops,
-	.ct_attrs = nvmet_ns_attrs,
+static const struct config_item_type ns_ct = {
 	.ct_owner = THIS_MODULE,
+	.ct_item_ops = &ns_iops,
+	.ct_attrs = cfs_ns_attrs,
 };
 
 static struct config_group *nvmet_ns_make(struct config_group *group,
@@ -288,7 +288,7 @@ static struct config_group *nvmet_ns_make(struct config_group *group,
 	ns = nvmet_ns_alloc(subsys, nsid);
 	if (!ns)
 		return ERR_PTR(-ENOMEM);
-	config_group_init_type_name(&ns->group, name, &nvmet_ns_type);
+	config_group_init_type_name(&ns->group, name, &ns_ct);
 	return &ns->group;
 }
 
@@ -298,14 +298,14 @@ static void nvmet_ns_drop(struct config_group *group, struct config_item *item)
 	config_item_put(item);
 }
 
-static struct configfs_group_operations nvmet_namespaces_group_ops = {
+static struct configfs_group_operations namespaces_gops = {
 	.make_group = nvmet_ns_make,
 	.drop_item = nvmet_ns_drop,
 };
 
-static const struct config_item_type nvmet_namespaces_type = {
-	.ct_group_ops = &nvmet_namespaces_group_ops,
+static const struct config_item_type namespaces_ct = {
 	.ct_owner = THIS_MODULE,
+	.ct_group_ops = &namespaces_gops,
 };
 
 /* ---- allowed_hosts/ ---- */
@@ -318,7 +318,7 @@ static int nvmet_allowed_hosts_allow_link(struct config_item *parent,
 	struct nvmet_host_link *l, *p;
 	int ret = 0;
 
-	if (target->ci_type != &nvmet_host_type) {
+	if (target->ci_type != &host_ct) {
 		pr_err_ratelimited("allowed_hosts links must point to hosts/\n");
 		return -EINVAL;
 	}
@@ -369,25 +369,25 @@ static void nvmet_allowed_hosts_drop_link(struct config_item *parent,
 	up_write(&nvmet_config_sem);
 }
 
-static struct configfs_item_operations nvmet_allowed_hosts_item_ops = {
+static struct configfs_item_operations allowed_hosts_iops = {
 	.allow_link = nvmet_allowed_hosts_allow_link,
 	.drop_link = nvmet_allowed_hosts_drop_link,
 };
 
-static const struct config_item_type nvmet_allowed_hosts_type = {
-	.ct_item_ops = &nvmet_allowed_hosts_item_ops,
+static const struct config_item_type allowed_hosts_ct = {
 	.ct_owner = THIS_MODULE,
+	.ct_item_ops = &allowed_hosts_iops,
 };
 
 /* ---- Subsystems ---- */
 
-static ssize_t nvmet_subsys_attr_allow_any_host_show(struct config_item *item,
+static ssize_t subsys_cfs_attr_allow_any_host_show(struct config_item *item,
 						     char *page)
 {
 	return sysfs_emit(page, "%d\n", to_subsys(item)->allow_any_host);
 }
 
-static ssize_t nvmet_subsys_attr_allow_any_host_store(struct config_item *item,
+static ssize_t subsys_cfs_attr_allow_any_host_store(struct config_item *item,
 						      const char *page,
 						      size_t count)
 {
@@ -409,9 +409,9 @@ static ssize_t nvmet_subsys_attr_allow_any_host_store(struct config_item *item,
 	up_write(&nvmet_config_sem);
 	return ret;
 }
-CONFIGFS_ATTR(nvmet_subsys_, attr_allow_any_host);
+CONFIGFS_ATTR(subsys_cfs_, attr_allow_any_host);
 
-static ssize_t nvmet_subsys_attr_version_show(struct config_item *item,
+static ssize_t subsys_cfs_attr_version_show(struct config_item *item,
 					      char *page)
 {
 	char buf[24];
@@ -421,7 +421,7 @@ static ssize_t nvmet_subsys_attr_version_show(struct config_item *item,
 	return sysfs_emit(page, "%s\n", buf);
 }
 
-static ssize_t nvmet_subsys_attr_version_store(struct config_item *item,
+static ssize_t subsys_cfs_attr_version_store(struct config_item *item,
 					       const char *page, size_t count)
 {
 	struct nvmet_subsys *subsys = to_subsys(item);
@@ -443,15 +443,15 @@ static ssize_t nvmet_subsys_attr_version_store(struct config_item *item,
 	mutex_unlock(&subsys->lock);
 	return count;
 }
-CONFIGFS_ATTR(nvmet_subsys_, attr_version);
+CONFIGFS_ATTR(subsys_cfs_, attr_version);
 
-static ssize_t nvmet_subsys_attr_serial_show(struct config_item *item,
+static ssize_t subsys_cfs_attr_serial_show(struct config_item *item,
 					     char *page)
 {
 	return sysfs_emit(page, "%s\n", to_subsys(item)->serial);
 }
 
-static ssize_t nvmet_subsys_attr_serial_store(struct config_item *item,
+static ssize_t subsys_cfs_attr_serial_store(struct config_item *item,
 					      const char *page, size_t count)
 {
 	struct nvmet_subsys *subsys = to_subsys(item);
@@ -469,15 +469,15 @@ static ssize_t nvmet_subsys_attr_serial_store(struct config_item *item,
 	mutex_unlock(&subsys->lock);
 	return count;
 }
-CONFIGFS_ATTR(nvmet_subsys_, attr_serial);
+CONFIGFS_ATTR(subsys_cfs_, attr_serial);
 
-static ssize_t nvmet_subsys_attr_model_show(struct config_item *item,
+static ssize_t subsys_cfs_attr_model_show(struct config_item *item,
 					    char *page)
 {
 	return sysfs_emit(page, "%s\n", to_subsys(item)->model);
 }
 
-static ssize_t nvmet_subsys_attr_model_store(struct config_item *item,
+static ssize_t subsys_cfs_attr_model_store(struct config_item *item,
 					     const char *page, size_t count)
 {
 	struct nvmet_subsys *subsys = to_subsys(item);
@@ -495,15 +495,15 @@ static ssize_t nvmet_subsys_attr_model_store(struct config_item *item,
 	mutex_unlock(&subsys->lock);
 	return count;
 }
-CONFIGFS_ATTR(nvmet_subsys_, attr_model);
+CONFIGFS_ATTR(subsys_cfs_, attr_model);
 
-static ssize_t nvmet_subsys_attr_cntlid_min_show(struct config_item *item,
+static ssize_t subsys_cfs_attr_cntlid_min_show(struct config_item *item,
 						 char *page)
 {
 	return sysfs_emit(page, "%u\n", to_subsys(item)->cntlid_min);
 }
 
-static ssize_t nvmet_subsys_attr_cntlid_min_store(struct config_item *item,
+static ssize_t subsys_cfs_attr_cntlid_min_store(struct config_item *item,
 						  const char *page, size_t cnt)
 {
 	struct nvmet_subsys *subsys = to_subsys(item);
@@ -520,15 +520,15 @@ static ssize_t nvmet_subsys_attr_cntlid_min_store(struct config_item *item,
 	mutex_unlock(&subsys->lock);
 	return cnt;
 }
-CONFIGFS_ATTR(nvmet_subsys_, attr_cntlid_min);
+CONFIGFS_ATTR(subsys_cfs_, attr_cntlid_min);
 
-static ssize_t nvmet_subsys_attr_cntlid_max_show(struct config_item *item,
+static ssize_t subsys_cfs_attr_cntlid_max_show(struct config_item *item,
 						 char *page)
 {
 	return sysfs_emit(page, "%u\n", to_subsys(item)->cntlid_max);
 }
 
-static ssize_t nvmet_subsys_attr_cntlid_max_store(struct config_item *item,
+static ssize_t subsys_cfs_attr_cntlid_max_store(struct config_item *item,
 						  const char *page, size_t cnt)
 {
 	struct nvmet_subsys *subsys = to_subsys(item);
@@ -545,15 +545,15 @@ static ssize_t nvmet_subsys_attr_cntlid_max_store(struct config_item *item,
 	mutex_unlock(&subsys->lock);
 	return cnt;
 }
-CONFIGFS_ATTR(nvmet_subsys_, attr_cntlid_max);
+CONFIGFS_ATTR(subsys_cfs_, attr_cntlid_max);
 
-static ssize_t nvmet_subsys_attr_qid_max_show(struct config_item *item,
+static ssize_t subsys_cfs_attr_qid_max_show(struct config_item *item,
 					      char *page)
 {
 	return sysfs_emit(page, "%u\n", to_subsys(item)->max_qid);
 }
 
-static ssize_t nvmet_subsys_attr_qid_max_store(struct config_item *item,
+static ssize_t subsys_cfs_attr_qid_max_store(struct config_item *item,
 					       const char *page, size_t cnt)
 {
 	struct nvmet_subsys *subsys = to_subsys(item);
@@ -566,15 +566,15 @@ static ssize_t nvmet_subsys_attr_qid_max_store(struct config_item *item,
 	mutex_unlock(&subsys->lock);
 	return cnt;
 }
-CONFIGFS_ATTR(nvmet_subsys_, attr_qid_max);
+CONFIGFS_ATTR(subsys_cfs_, attr_qid_max);
 
-static ssize_t nvmet_subsys_attr_pi_enable_show(struct config_item *item,
+static ssize_t subsys_cfs_attr_pi_enable_show(struct config_item *item,
 						char *page)
 {
 	return sysfs_emit(page, "0\n");
 }
 
-static ssize_t nvmet_subsys_attr_pi_enable_store(struct config_item *item,
+static ssize_t subsys_cfs_attr_pi_enable_store(struct config_item *item,
 						 const char *page, size_t cnt)
 {
 	bool val;
@@ -584,17 +584,17 @@ static ssize_t nvmet_subsys_attr_pi_enable_store(struct config_item *item,
 		return -EINVAL;
 	return cnt;
 }
-CONFIGFS_ATTR(nvmet_subsys_, attr_pi_enable);
+CONFIGFS_ATTR(subsys_cfs_, attr_pi_enable);
 
-static struct configfs_attribute *nvmet_subsys_attrs[] = {
-	&nvmet_subsys_attr_attr_allow_any_host,
-	&nvmet_subsys_attr_attr_version,
-	&nvmet_subsys_attr_attr_serial,
-	&nvmet_subsys_attr_attr_cntlid_min,
-	&nvmet_subsys_attr_attr_cntlid_max,
-	&nvmet_subsys_attr_attr_model,
-	&nvmet_subsys_attr_attr_qid_max,
-	&nvmet_subsys_attr_attr_pi_enable,
+static struct configfs_attribute *cfs_subsys_attrs[] = {
+	&subsys_cfs_attr_attr_serial,
+	&subsys_cfs_attr_attr_model,
+	&subsys_cfs_attr_attr_version,
+	&subsys_cfs_attr_attr_allow_any_host,
+	&subsys_cfs_attr_attr_qid_max,
+	&subsys_cfs_attr_attr_pi_enable,
+	&subsys_cfs_attr_attr_cntlid_max,
+	&subsys_cfs_attr_attr_cntlid_min,
 	NULL,
 };
 
@@ -606,14 +606,14 @@ static void nvmet_subsys_release(struct config_item *item)
 	nvmet_subsys_put(subsys);
 }
 
-static struct configfs_item_operations nvmet_subsys_item_ops = {
+static struct configfs_item_operations subsys_iops = {
 	.release = nvmet_subsys_release,
 };
 
-static const struct config_item_type nvmet_subsys_type = {
-	.ct_item_ops = &nvmet_subsys_item_ops,
-	.ct_attrs = nvmet_subsys_attrs,
+static const struct config_item_type subsys_ct = {
 	.ct_owner = THIS_MODULE,
+	.ct_item_ops = &subsys_iops,
+	.ct_attrs = cfs_subsys_attrs,
 };
 
 static struct config_group *nvmet_subsys_make(struct config_group *group,
@@ -629,12 +629,12 @@ static struct config_group *nvmet_subsys_make(struct config_group *group,
 	subsys = nvmet_subsys_alloc(name, NVMF_SUBTYPE_NVME);
 	if (!subsys)
 		return ERR_PTR(-ENOMEM);
-	config_group_init_type_name(&subsys->group, name, &nvmet_subsys_type);
+	config_group_init_type_name(&subsys->group, name, &subsys_ct);
 	config_group_init_type_name(&subsys->namespaces_group, "namespaces",
-				    &nvmet_namespaces_type);
+				    &namespaces_ct);
 	configfs_add_default_group(&subsys->namespaces_group, &subsys->group);
 	config_group_init_type_name(&subsys->allowed_hosts_group,
-				    "allowed_hosts", &nvmet_allowed_hosts_type);
+				    "allowed_hosts", &allowed_hosts_ct);
 	configfs_add_default_group(&subsys->allowed_hosts_group,
 				   &subsys->group);
 	return &subsys->group;
@@ -647,14 +647,14 @@ static void nvmet_subsys_drop(struct config_group *group,
 	config_item_put(item);
 }
 
-static struct configfs_group_operations nvmet_subsystems_group_ops = {
+static struct configfs_group_operations subsystems_gops = {
 	.make_group = nvmet_subsys_make,
 	.drop_item = nvmet_subsys_drop,
 };
 
-static const struct config_item_type nvmet_subsystems_type = {
-	.ct_group_ops = &nvmet_subsystems_group_ops,
+static const struct config_item_type subsystems_ct = {
 	.ct_owner = THIS_MODULE,
+	.ct_group_ops = &subsystems_gops,
 };
 
 /* ---- Ports and referrals (same attributes) ---- */
@@ -672,14 +672,14 @@ static int nvmet_port_lock_disabled(struct nvmet_port *port)
 	return 0;
 }
 
-static ssize_t nvmet_addr_trtype_show(struct config_item *item, char *page)
+static ssize_t port_cfs_addr_trtype_show(struct config_item *item, char *page)
 {
 	const char *n = nvmet_trtype_name(to_port(item)->trtype);
 
 	return sysfs_emit(page, "%s\n", n ?: "");
 }
 
-static ssize_t nvmet_addr_trtype_store(struct config_item *item,
+static ssize_t port_cfs_addr_trtype_store(struct config_item *item,
 				       const char *page, size_t count)
 {
 	struct nvmet_port *port = to_port(item);
@@ -706,14 +706,14 @@ static ssize_t nvmet_addr_trtype_store(struct config_item *item,
 	return count;
 }
 
-static ssize_t nvmet_addr_adrfam_show(struct config_item *item, char *page)
+static ssize_t port_cfs_addr_adrfam_show(struct config_item *item, char *page)
 {
 	const char *n = nvmet_adrfam_name(to_port(item)->adrfam);
 
 	return sysfs_emit(page, "%s\n", n ?: "");
 }
 
-static ssize_t nvmet_addr_adrfam_store(struct config_item *item,
+static ssize_t port_cfs_addr_adrfam_store(struct config_item *item,
 				       const char *page, size_t count)
 {
 	struct nvmet_port *port = to_port(item);
@@ -732,14 +732,14 @@ static ssize_t nvmet_addr_adrfam_store(struct config_item *item,
 	return count;
 }
 
-static ssize_t nvmet_addr_treq_show(struct config_item *item, char *page)
+static ssize_t port_cfs_addr_treq_show(struct config_item *item, char *page)
 {
 	const char *n = nvmet_treq_name(to_port(item)->treq);
 
 	return sysfs_emit(page, "%s\n", n ?: "");
 }
 
-static ssize_t nvmet_addr_treq_store(struct config_item *item,
+static ssize_t port_cfs_addr_treq_store(struct config_item *item,
 				     const char *page, size_t count)
 {
 	struct nvmet_port *port = to_port(item);
@@ -758,7 +758,7 @@ static ssize_t nvmet_addr_treq_store(struct config_item *item,
 	return count;
 }
 
-static ssize_t nvmet_addr_str_store(struct nvmet_port *port, char *dst,
+static ssize_t port_cfs_addr_str_store(struct nvmet_port *port, char *dst,
 				    size_t dlen, const char *page, size_t count)
 {
 	size_t len = nvmet_vlen(page, count);
@@ -779,47 +779,47 @@ static ssize_t nvmet_addr_str_store(struct nvmet_port *port, char *dst,
 	return count;
 }
 
-static ssize_t nvmet_addr_traddr_show(struct config_item *item, char *page)
+static ssize_t port_cfs_addr_traddr_show(struct config_item *item, char *page)
 {
 	return sysfs_emit(page, "%s\n", to_port(item)->traddr);
 }
 
-static ssize_t nvmet_addr_traddr_store(struct config_item *item,
+static ssize_t port_cfs_addr_traddr_store(struct config_item *item,
 				       const char *page, size_t count)
 {
 	struct nvmet_port *port = to_port(item);
 
-	return nvmet_addr_str_store(port, port->traddr, sizeof(port->traddr),
+	return port_cfs_addr_str_store(port, port->traddr, sizeof(port->traddr),
 				    page, count);
 }
 
-static ssize_t nvmet_addr_trsvcid_show(struct config_item *item, char *page)
+static ssize_t port_cfs_addr_trsvcid_show(struct config_item *item, char *page)
 {
 	return sysfs_emit(page, "%s\n", to_port(item)->trsvcid);
 }
 
-static ssize_t nvmet_addr_trsvcid_store(struct config_item *item,
+static ssize_t port_cfs_addr_trsvcid_store(struct config_item *item,
 					const char *page, size_t count)
 {
 	struct nvmet_port *port = to_port(item);
 
-	return nvmet_addr_str_store(port, port->trsvcid, sizeof(port->trsvcid),
+	return port_cfs_addr_str_store(port, port->trsvcid, sizeof(port->trsvcid),
 				    page, count);
 }
 
-CONFIGFS_ATTR(nvmet_, addr_trtype);
-CONFIGFS_ATTR(nvmet_, addr_adrfam);
-CONFIGFS_ATTR(nvmet_, addr_treq);
-CONFIGFS_ATTR(nvmet_, addr_traddr);
-CONFIGFS_ATTR(nvmet_, addr_trsvcid);
+CONFIGFS_ATTR(port_cfs_, addr_trtype);
+CONFIGFS_ATTR(port_cfs_, addr_adrfam);
+CONFIGFS_ATTR(port_cfs_, addr_treq);
+CONFIGFS_ATTR(port_cfs_, addr_traddr);
+CONFIGFS_ATTR(port_cfs_, addr_trsvcid);
 
-static ssize_t nvmet_param_inline_data_size_show(struct config_item *item,
+static ssize_t port_cfs_param_inline_data_size_show(struct config_item *item,
 						 char *page)
 {
 	return sysfs_emit(page, "%d\n", to_port(item)->inline_data_size);
 }
 
-static ssize_t nvmet_param_inline_data_size_store(struct config_item *item,
+static ssize_t port_cfs_param_inline_data_size_store(struct config_item *item,
 						  const char *page, size_t cnt)
 {
 	struct nvmet_port *port = to_port(item);
@@ -834,14 +834,14 @@ static ssize_t nvmet_param_inline_data_size_store(struct config_item *item,
 	up_write(&nvmet_config_sem);
 	return cnt;
 }
-CONFIGFS_ATTR(nvmet_, param_inline_data_size);
+CONFIGFS_ATTR(port_cfs_, param_inline_data_size);
 
-static ssize_t nvmet_param_pi_enable_show(struct config_item *item, char *page)
+static ssize_t port_cfs_param_pi_enable_show(struct config_item *item, char *page)
 {
 	return sysfs_emit(page, "0\n");
 }
 
-static ssize_t nvmet_param_pi_enable_store(struct config_item *item,
+static ssize_t port_cfs_param_pi_enable_store(struct config_item *item,
 					   const char *page, size_t cnt)
 {
 	bool val;
@@ -850,16 +850,16 @@ static ssize_t nvmet_param_pi_enable_store(struct config_item *item,
 		return -EINVAL;
 	return cnt;
 }
-CONFIGFS_ATTR(nvmet_, param_pi_enable);
+CONFIGFS_ATTR(port_cfs_, param_pi_enable);
 
-static struct configfs_attribute *nvmet_port_attrs[] = {
-	&nvmet_attr_addr_adrfam,
-	&nvmet_attr_addr_treq,
-	&nvmet_attr_addr_traddr,
-	&nvmet_attr_addr_trsvcid,
-	&nvmet_attr_addr_trtype,
-	&nvmet_attr_param_inline_data_size,
-	&nvmet_attr_param_pi_enable,
+static struct configfs_attribute *cfs_port_attrs[] = {
+	&port_cfs_attr_addr_trtype,
+	&port_cfs_attr_addr_adrfam,
+	&port_cfs_attr_addr_traddr,
+	&port_cfs_attr_addr_trsvcid,
+	&port_cfs_attr_addr_treq,
+	&port_cfs_attr_param_pi_enable,
+	&port_cfs_attr_param_inline_data_size,
 	NULL,
 };
 
@@ -872,7 +872,7 @@ static int nvmet_port_subsys_allow_link(struct config_item *parent,
 	struct nvmet_subsys *subsys;
 	int ret = 0;
 
-	if (target->ci_type != &nvmet_subsys_type) {
+	if (target->ci_type != &subsys_ct) {
 		pr_err_ratelimited("port links must point to subsystems/\n");
 		return -EINVAL;
 	}
@@ -934,24 +934,24 @@ static void nvmet_port_subsys_drop_link(struct config_item *parent,
 	kfree(found);
 }
 
-static struct configfs_item_operations nvmet_port_subsys_item_ops = {
+static struct configfs_item_operations port_subsys_iops = {
 	.allow_link = nvmet_port_subsys_allow_link,
 	.drop_link = nvmet_port_subsys_drop_link,
 };
 
-static const struct config_item_type nvmet_port_subsys_type = {
-	.ct_item_ops = &nvmet_port_subsys_item_ops,
+static const struct config_item_type port_subsys_ct = {
 	.ct_owner = THIS_MODULE,
+	.ct_item_ops = &port_subsys_iops,
 };
 
 /* referrals */
-static ssize_t nvmet_referral_addr_portid_show(struct config_item *item,
+static ssize_t referral_cfs_addr_portid_show(struct config_item *item,
 					       char *page)
 {
 	return sysfs_emit(page, "%u\n", to_port(item)->portid);
 }
 
-static ssize_t nvmet_referral_addr_portid_store(struct config_item *item,
+static ssize_t referral_cfs_addr_portid_store(struct config_item *item,
 						const char *page, size_t count)
 {
 	struct nvmet_port *port = to_port(item);
@@ -967,14 +967,14 @@ static ssize_t nvmet_referral_addr_portid_store(struct config_item *item,
 	up_write(&nvmet_config_sem);
 	return count;
 }
-CONFIGFS_ATTR(nvmet_referral_, addr_portid);
+CONFIGFS_ATTR(referral_cfs_, addr_portid);
 
-static ssize_t nvmet_referral_enable_show(struct config_item *item, char *page)
+static ssize_t referral_cfs_enable_show(struct config_item *item, char *page)
 {
 	return sysfs_emit(page, "%d\n", to_port(item)->enabled);
 }
 
-static void nvmet_referral_disable(struct nvmet_port *r)
+static void referral_cfs_disable(struct nvmet_port *r)
 {
 	if (!r->enabled)
 		return;
@@ -983,7 +983,7 @@ static void nvmet_referral_disable(struct nvmet_port *r)
 	nvmet_disc_changed(r->parent, NULL);
 }
 
-static ssize_t nvmet_referral_enable_store(struct config_item *item,
+static ssize_t referral_cfs_enable_store(struct config_item *item,
 					   const char *page, size_t count)
 {
 	struct nvmet_port *r = to_port(item);
@@ -1002,21 +1002,21 @@ static ssize_t nvmet_referral_enable_store(struct config_item *item,
 		list_add_tail(&r->entry, &r->parent->referrals);
 		nvmet_disc_changed(r->parent, NULL);
 	} else if (!enable) {
-		nvmet_referral_disable(r);
+		referral_cfs_disable(r);
 	}
 	up_write(&nvmet_config_sem);
 	return count;
 }
-CONFIGFS_ATTR(nvmet_referral_, enable);
+CONFIGFS_ATTR(referral_cfs_, enable);
 
-static struct configfs_attribute *nvmet_referral_attrs[] = {
-	&nvmet_attr_addr_adrfam,
-	&nvmet_referral_attr_addr_portid,
-	&nvmet_attr_addr_treq,
-	&nvmet_attr_addr_traddr,
-	&nvmet_attr_addr_trsvcid,
-	&nvmet_attr_addr_trtype,
-	&nvmet_referral_attr_enable,
+static struct configfs_attribute *referral_cfs_attrs[] = {
+	&referral_cfs_attr_enable,
+	&port_cfs_attr_addr_trtype,
+	&port_cfs_attr_addr_adrfam,
+	&port_cfs_attr_addr_traddr,
+	&port_cfs_attr_addr_trsvcid,
+	&port_cfs_attr_addr_treq,
+	&referral_cfs_attr_addr_portid,
 	NULL,
 };
 
@@ -1025,14 +1025,14 @@ static void nvmet_port_release(struct config_item *item)
 	kfree(to_port(item));
 }
 
-static struct configfs_item_operations nvmet_referral_item_ops = {
+static struct configfs_item_operations referral_cfs_item_ops = {
 	.release = nvmet_port_release,
 };
 
-static const struct config_item_type nvmet_referral_type = {
-	.ct_item_ops = &nvmet_referral_item_ops,
-	.ct_attrs = nvmet_referral_attrs,
+static const struct config_item_type referral_cfs_type = {
 	.ct_owner = THIS_MODULE,
+	.ct_item_ops = &referral_cfs_item_ops,
+	.ct_attrs = referral_cfs_attrs,
 };
 
 static struct nvmet_port *nvmet_port_alloc(void)
@@ -1048,7 +1048,7 @@ static struct nvmet_port *nvmet_port_alloc(void)
 	return port;
 }
 
-static struct config_group *nvmet_referral_make(struct config_group *group,
+static struct config_group *referral_cfs_make(struct config_group *group,
 						const char *name)
 {
 	struct nvmet_port *parent = container_of(group, struct nvmet_port,
@@ -1059,36 +1059,36 @@ static struct config_group *nvmet_referral_make(struct config_group *group,
 		return ERR_PTR(-ENOMEM);
 	r->is_referral = true;
 	r->parent = parent;
-	config_group_init_type_name(&r->group, name, &nvmet_referral_type);
+	config_group_init_type_name(&r->group, name, &referral_cfs_type);
 	return &r->group;
 }
 
-static void nvmet_referral_drop(struct config_group *group,
+static void referral_cfs_drop(struct config_group *group,
 				struct config_item *item)
 {
 	down_write(&nvmet_config_sem);
-	nvmet_referral_disable(to_port(item));
+	referral_cfs_disable(to_port(item));
 	up_write(&nvmet_config_sem);
 	config_item_put(item);
 }
 
-static struct configfs_group_operations nvmet_referrals_group_ops = {
-	.make_group = nvmet_referral_make,
-	.drop_item = nvmet_referral_drop,
+static struct configfs_group_operations referrals_gops = {
+	.make_group = referral_cfs_make,
+	.drop_item = referral_cfs_drop,
 };
 
-static const struct config_item_type nvmet_referrals_type = {
-	.ct_group_ops = &nvmet_referrals_group_ops,
+static const struct config_item_type referrals_ct = {
 	.ct_owner = THIS_MODULE,
+	.ct_group_ops = &referrals_gops,
 };
 
 /* ana_groups/1/ana_state: only the default, always optimized group */
-static ssize_t nvmet_ana_state_show(struct config_item *item, char *page)
+static ssize_t port_cfs_ana_state_show(struct config_item *item, char *page)
 {
 	return sysfs_emit(page, "optimized\n");
 }
 
-static ssize_t nvmet_ana_state_store(struct config_item *item,
+static ssize_t port_cfs_ana_state_store(struct config_item *item,
 				     const char *page, size_t count)
 {
 	size_t len = nvmet_vlen(page, count);
@@ -1097,16 +1097,16 @@ static ssize_t nvmet_ana_state_store(struct config_item *item,
 		return -EINVAL;
 	return count;
 }
-CONFIGFS_ATTR(nvmet_, ana_state);
+CONFIGFS_ATTR(port_cfs_, ana_state);
 
 static struct configfs_attribute *nvmet_ana_group_attrs[] = {
-	&nvmet_attr_ana_state,
+	&port_cfs_attr_ana_state,
 	NULL,
 };
 
-static const struct config_item_type nvmet_ana_group_type = {
-	.ct_attrs = nvmet_ana_group_attrs,
+static const struct config_item_type ana_group_ct = {
 	.ct_owner = THIS_MODULE,
+	.ct_attrs = nvmet_ana_group_attrs,
 };
 
 static struct config_group *nvmet_ana_groups_make(struct config_group *group,
@@ -1116,13 +1116,13 @@ static struct config_group *nvmet_ana_groups_make(struct config_group *group,
 	return ERR_PTR(-EINVAL);
 }
 
-static struct configfs_group_operations nvmet_ana_groups_group_ops = {
+static struct configfs_group_operations ana_groups_gops = {
 	.make_group = nvmet_ana_groups_make,
 };
 
-static const struct config_item_type nvmet_ana_groups_type = {
-	.ct_group_ops = &nvmet_ana_groups_group_ops,
+static const struct config_item_type ana_groups_ct = {
 	.ct_owner = THIS_MODULE,
+	.ct_group_ops = &ana_groups_gops,
 };
 
 static void nvmet_real_port_release(struct config_item *item)
@@ -1132,14 +1132,14 @@ static void nvmet_real_port_release(struct config_item *item)
 	kfree(port);
 }
 
-static struct configfs_item_operations nvmet_port_item_ops = {
+static struct configfs_item_operations port_iops = {
 	.release = nvmet_real_port_release,
 };
 
-static const struct config_item_type nvmet_port_type = {
-	.ct_item_ops = &nvmet_port_item_ops,
-	.ct_attrs = nvmet_port_attrs,
+static const struct config_item_type port_ct = {
 	.ct_owner = THIS_MODULE,
+	.ct_item_ops = &port_iops,
+	.ct_attrs = cfs_port_attrs,
 };
 
 static struct config_group *nvmet_port_make(struct config_group *group,
@@ -1160,18 +1160,18 @@ static struct config_group *nvmet_port_make(struct config_group *group,
 	list_add_tail(&port->entry, &nvmet_ports);
 	up_write(&nvmet_config_sem);
 
-	config_group_init_type_name(&port->group, name, &nvmet_port_type);
+	config_group_init_type_name(&port->group, name, &port_ct);
 	config_group_init_type_name(&port->subsys_group, "subsystems",
-				    &nvmet_port_subsys_type);
+				    &port_subsys_ct);
 	configfs_add_default_group(&port->subsys_group, &port->group);
 	config_group_init_type_name(&port->referrals_group, "referrals",
-				    &nvmet_referrals_type);
+				    &referrals_ct);
 	configfs_add_default_group(&port->referrals_group, &port->group);
 	config_group_init_type_name(&port->ana_group, "ana_groups",
-				    &nvmet_ana_groups_type);
+				    &ana_groups_ct);
 	configfs_add_default_group(&port->ana_group, &port->group);
 	config_group_init_type_name(&port->ana_default_group, "1",
-				    &nvmet_ana_group_type);
+				    &ana_group_ct);
 	configfs_add_default_group(&port->ana_default_group, &port->ana_group);
 	return &port->group;
 }
@@ -1188,14 +1188,14 @@ static void nvmet_port_drop(struct config_group *group,
 	config_item_put(item);
 }
 
-static struct configfs_group_operations nvmet_ports_group_ops = {
+static struct configfs_group_operations ports_gops = {
 	.make_group = nvmet_port_make,
 	.drop_item = nvmet_port_drop,
 };
 
-static const struct config_item_type nvmet_ports_type = {
-	.ct_group_ops = &nvmet_ports_group_ops,
+static const struct config_item_type ports_ct = {
 	.ct_owner = THIS_MODULE,
+	.ct_group_ops = &ports_gops,
 };
 
 /* ---- Hosts ---- */
@@ -1205,13 +1205,13 @@ static void nvmet_host_release(struct config_item *item)
 	kfree(to_host(item));
 }
 
-static struct configfs_item_operations nvmet_host_item_ops = {
+static struct configfs_item_operations host_iops = {
 	.release = nvmet_host_release,
 };
 
-static const struct config_item_type nvmet_host_type = {
-	.ct_item_ops = &nvmet_host_item_ops,
+static const struct config_item_type host_ct = {
 	.ct_owner = THIS_MODULE,
+	.ct_item_ops = &host_iops,
 };
 
 static struct config_group *nvmet_host_make(struct config_group *group,
@@ -1226,65 +1226,55 @@ static struct config_group *nvmet_host_make(struct config_group *group,
 	host = kzalloc(sizeof(*host), GFP_KERNEL);
 	if (!host)
 		return ERR_PTR(-ENOMEM);
-	config_group_init_type_name(&host->group, name, &nvmet_host_type);
+	config_group_init_type_name(&host->group, name, &host_ct);
 	return &host->group;
 }
 
-static struct configfs_group_operations nvmet_hosts_group_ops = {
+static struct configfs_group_operations hosts_gops = {
 	.make_group = nvmet_host_make,
 };
 
-static const struct config_item_type nvmet_hosts_type = {
-	.ct_group_ops = &nvmet_hosts_group_ops,
+static const struct config_item_type hosts_ct = {
 	.ct_owner = THIS_MODULE,
+	.ct_group_ops = &hosts_gops,
 };
 
 /* ---- Root ---- */
 
-static struct config_group nvmet_subsystems_group;
-static struct config_group nvmet_ports_group;
-static struct config_group nvmet_hosts_group;
-
-static const struct config_item_type nvmet_root_type = {
+/*
+ * /sys/kernel/config/nvmet itself: three fixed directories, filled in at
+ * module load (the subsystem object must be static for configfs).
+ */
+static const struct config_item_type root_ct = {
 	.ct_owner = THIS_MODULE,
 };
 
-static struct configfs_subsystem nvmet_configfs_subsystem = {
-	.su_group = {
-		.cg_item = {
-			.ci_namebuf = "nvmet",
-			.ci_type = &nvmet_root_type,
-		},
-	},
-};
+static struct configfs_subsystem nvmet_cfs_root;
+static struct config_group cfs_top[3];
 
 int __init nvmet_init_configfs(void)
 {
+	static const char * const names[] = { "subsystems", "ports", "hosts" };
+	static const struct config_item_type * const types[] = {
+		&subsystems_ct, &ports_ct, &hosts_ct,
+	};
+	struct config_group *root = &nvmet_cfs_root.su_group;
+	unsigned int i;
 	int ret;
 
-	config_group_init(&nvmet_configfs_subsystem.su_group);
-	mutex_init(&nvmet_configfs_subsystem.su_mutex);
-
-	config_group_init_type_name(&nvmet_subsystems_group, "subsystems",
-				    &nvmet_subsystems_type);
-	configfs_add_default_group(&nvmet_subsystems_group,
-				   &nvmet_configfs_subsystem.su_group);
-	config_group_init_type_name(&nvmet_ports_group, "ports",
-				    &nvmet_ports_type);
-	configfs_add_default_group(&nvmet_ports_group,
-				   &nvmet_configfs_subsystem.su_group);
-	config_group_init_type_name(&nvmet_hosts_group, "hosts",
-				    &nvmet_hosts_type);
-	configfs_add_default_group(&nvmet_hosts_group,
-				   &nvmet_configfs_subsystem.su_group);
-
-	ret = configfs_register_subsystem(&nvmet_configfs_subsystem);
+	config_group_init_type_name(root, "nvmet", &root_ct);
+	mutex_init(&nvmet_cfs_root.su_mutex);
+	for (i = 0; i < ARRAY_SIZE(cfs_top); i++) {
+		config_group_init_type_name(&cfs_top[i], names[i], types[i]);
+		configfs_add_default_group(&cfs_top[i], root);
+	}
+	ret = configfs_register_subsystem(&nvmet_cfs_root);
 	if (ret)
-		pr_err("configfs_register_subsystem: %d\n", ret);
+		pr_err("cannot register the configfs tree: %d\n", ret);
 	return ret;
 }
 
 void __exit nvmet_exit_configfs(void)
 {
-	configfs_unregister_subsystem(&nvmet_configfs_subsystem);
+	configfs_unregister_subsystem(&nvmet_cfs_root);
 }

@@ -29,27 +29,40 @@ enum {
 
 /* ---- Transports and ports ---- */
 
+static bool nvmet_ops_complete(const struct nvmet_fabrics_ops *ops)
+{
+	return ops->type < NVMF_TRTYPE_MAX && ops->add_port &&
+		ops->remove_port && ops->queue_response && ops->delete_ctrl;
+}
+
+/* One transport per trtype; the slot is what port enabling looks up. */
 int nvmet_register_transport(const struct nvmet_fabrics_ops *ops)
 {
-	int ret = 0;
+	const struct nvmet_fabrics_ops **slot;
+	int ret = -EBUSY;
 
-	if (ops->type >= NVMF_TRTYPE_MAX || !ops->queue_response ||
-	    !ops->add_port || !ops->remove_port || !ops->delete_ctrl)
+	if (!nvmet_ops_complete(ops))
 		return -EINVAL;
+	slot = &nvmet_transports[ops->type];
 	down_write(&nvmet_config_sem);
-	if (nvmet_transports[ops->type])
-		ret = -EBUSY;
-	else
-		nvmet_transports[ops->type] = ops;
+	if (!*slot) {
+		*slot = ops;
+		ret = 0;
+	}
 	up_write(&nvmet_config_sem);
+	if (!ret)
+		pr_debug("transport %u registered\n", ops->type);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(nvmet_register_transport);
 
+/* Ports using @ops pin its module, so none can be enabled here. */
 void nvmet_unregister_transport(const struct nvmet_fabrics_ops *ops)
 {
+	if (ops->type >= NVMF_TRTYPE_MAX)
+		return;
 	down_write(&nvmet_config_sem);
-	if (ops->type < NVMF_TRTYPE_MAX && nvmet_transports[ops->type] == ops)
+	if (nvmet_transports[ops->type] == ops)
 		nvmet_transports[ops->type] = NULL;
 	up_write(&nvmet_config_sem);
 }

@@ -213,35 +213,36 @@ struct nvmet_port {
 /* ---- Queues ---- */
 
 /**
- * struct nvmet_cq - completion side of a queue
- * @qid: queue id
+ * struct nvmet_cq - completion side of a queue (fabrics pair it 1:1 with
+ * the submission side)
  * @size: entries (not 0 based)
+ * @qid: queue id
  */
 struct nvmet_cq {
-	u16 qid;
 	u16 size;
+	u16 qid;
 };
 
 /**
  * struct nvmet_sq - submission side of a queue
- * @ctrl: controller once Connect succeeded, else NULL
- * @ref: one reference per accepted, not yet completed request
  * @qid: queue id (valid after Connect)
  * @size: entries (not 0 based, valid after Connect)
- * @sqhd: submission queue head reported in completions
  * @sqhd_disabled: SQ flow control disabled at Connect
- * @free_done: @ref dropped to zero after kill
- * @confirm_done: the kill is visible on every CPU
+ * @sqhd: submission queue head reported in completions
+ * @ctrl: controller once Connect succeeded, else NULL
+ * @ref: one reference per accepted, not yet completed request
+ * @confirm_done: the kill of @ref is visible on every CPU
+ * @free_done: @ref dropped to zero after the kill
  */
 struct nvmet_sq {
-	struct nvmet_ctrl *ctrl;
-	struct percpu_ref ref;
 	u16 qid;
 	u16 size;
-	u32 sqhd;
 	bool sqhd_disabled;
-	struct completion free_done;
+	u32 sqhd;
+	struct nvmet_ctrl *ctrl;
+	struct percpu_ref ref;
 	struct completion confirm_done;
+	struct completion free_done;
 };
 
 int nvmet_sq_init(struct nvmet_sq *sq);
