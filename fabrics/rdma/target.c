@@ -1,0 +1,1613 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nvmet-rdma: the NVMe over RDMA transport of the target.
+ *
+ * One RDMA CM listener per enabled port; one RC queue pair per NVMe queue,
+ * created when the host's connect request arrives and sized from the
+ * queue size in its private data.  Every queue has one receive buffer per
+ * submission queue entry (a 64-byte SQE plus, on I/O queues, pages for
+ * in-capsule data) and a pool of response contexts.
+ *
+ * Data movement uses the rdma_rw API: for a write with a keyed SGL the
+ * host's buffer is fetched with RDMA READ before the command executes; for
+ * a read the data goes out with RDMA WRITE work requests chained in front
+ * of the response SEND, so one doorbell covers both.  Send queue slots are
+ * accounted in @sq_wr_avail; a request that does not fit waits on
+ * @wait_list until completions return slots.
+ *
+ * Completions are processed in the CQ's workqueue (IB_POLL_WORKQUEUE), the
+ * process context nvmet_req_init()/nvmet_req_execute() want.  The response
+ * path (nvmet_rdma_queue_response) runs in any context and never sleeps.
+ *
+ * Teardown of a queue always goes through nvmet_rdma_queue_disconnect(),
+ * which moves it to DISCONNECTING once and queues release_work:
+ * rdma_disconnect (flushes the QP), nvmet_sq_destroy (waits for executing
+ * commands), ib_drain_qp, then the QP, CM ID, CQ and buffers go.  Device
+ * removal is handled by the ib_client remove callback, which runs before
+ * the RDMA CM's own, so every queue on the device is gone before the CM
+ * reports the removal to the listener (which then re-listens from a
+ * delayed work until the address is usable again).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/inet.h>
+#include <linux/atomic.h>
+#include <linux/bitops.h>
+#include <rdma/ib_verbs.h>
+#include <rdma/rdma_cm.h>
+#include <rdma/ib_cm.h>
+#include <rdma/rw.h>
+#include <net/ipv6.h>
+
+#include "../../target/nvmet.h"
+#include "wire.h"
+
+#define NVMET_RDMA_MDTS			8	/* 2^8 pages of 4 KiB: 1 MiB */
+#define NVMET_RDMA_MAX_XFER		(4096u << NVMET_RDMA_MDTS)
+#define NVMET_RDMA_MAX_QUEUE		NVMET_QUEUE_SIZE
+#define NVMET_RDMA_MAX_INLINE_PAGES	16
+#define NVMET_RDMA_MAX_SEND_SGE		16
+#define NVMET_RDMA_BACKLOG		128
+#define NVMET_RDMA_REPAIR_DELAY		(5 * HZ)
+
+static struct workqueue_struct *nvmet_rdma_wq;
+
+static LIST_HEAD(nvmet_rdma_devs);
+static DEFINE_MUTEX(nvmet_rdma_dev_mutex);
+static LIST_HEAD(nvmet_rdma_queues);
+static DEFINE_MUTEX(nvmet_rdma_queue_mutex);
+static DEFINE_IDA(nvmet_rdma_queue_ida);
+
+static const struct nvmet_fabrics_ops nvmet_rdma_ops;
+
+/*
+ * A CM ID's context is either a port (listener) or a queue; both start
+ * with this tag so the event handler can tell them apart.
+ */
+struct nvmet_rdma_cm_ctx {
+	bool listener;
+};
+
+/**
+ * struct nvmet_rdma_dev - per RDMA device state shared by its queues
+ * @ibdev: the device
+ * @pd: protection domain of every queue on the device
+ * @ref: one per queue
+ * @entry: in nvmet_rdma_devs (nvmet_rdma_dev_mutex)
+ * @removing: the device is going away: no new queues (set under both
+ *	mutexes)
+ */
+struct nvmet_rdma_dev {
+	struct ib_device *ibdev;
+	struct ib_pd *pd;
+	struct kref ref;
+	struct list_head entry;
+	bool removing;
+};
+
+/**
+ * struct nvmet_rdma_port - an enabled configfs port
+ * @ctx: CM context tag (listener)
+ * @nport: the core's port
+ * @addr: address listened on
+ * @cm_id: the listening CM ID, NULL while the device is gone
+ * @repair_work: re-creates the listener after a device removal
+ * @removing: remove_port has started
+ * @ref: held by remove_port's caller and by every queue of the port
+ *
+ * remove_port runs under the core's nvmet_config_sem, which a Connect in
+ * flight on one of the port's queues may be waiting for, so it only starts
+ * the queues' teardown; they keep the port alive with @ref.
+ */
+struct nvmet_rdma_port {
+	struct nvmet_rdma_cm_ctx ctx;
+	struct kref ref;
+	struct nvmet_port *nport;
+	struct sockaddr_storage addr;
+	struct rdma_cm_id *cm_id;
+	struct delayed_work repair_work;
+	atomic_t removing;
+};
+
+/**
+ * struct nvmet_rdma_cmd - one receive buffer (a command capsule)
+ * @cqe: completion handler
+ * @wr: the receive work request
+ * @sge: SQE followed by the in-capsule data pages
+ * @sqe: the received command
+ * @pages: in-capsule data pages (I/O queues)
+ * @sg: scatterlist handed to the core for in-capsule data
+ * @byte_len: bytes received into the buffer
+ */
+struct nvmet_rdma_cmd {
+	struct ib_cqe cqe;
+	struct ib_recv_wr wr;
+	struct ib_sge sge[1 + NVMET_RDMA_MAX_INLINE_PAGES];
+	struct nvme_sqe *sqe;
+	struct page *pages[NVMET_RDMA_MAX_INLINE_PAGES];
+	struct scatterlist sg[NVMET_RDMA_MAX_INLINE_PAGES];
+	u32 byte_len;
+};
+
+enum nvmet_rdma_wait {
+	NVMET_RDMA_WAIT_READ,	/* RDMA READ of the host's data to post */
+	NVMET_RDMA_WAIT_SEND,	/* response (and RDMA WRITEs) to post */
+};
+
+/**
+ * struct nvmet_rdma_rsp - a command in flight and its response
+ * @req: the core's request
+ * @cqe: response buffer (DMA mapped to the device)
+ * @cqe_dma: its bus address
+ * @send_cqe: completion of the response SEND
+ * @read_cqe: completion of the RDMA READ of write data
+ * @send_wr: the response SEND
+ * @send_sge: its one SGE
+ * @rw: RDMA READ/WRITE context for keyed data
+ * @cmd: the receive buffer the command arrived in
+ * @queue: owning queue
+ * @data: decoded data pointer of the command
+ * @entry: free list, pending list or wait list
+ * @n_rdma: send queue slots of the RDMA READ/WRITE work requests
+ * @credits: send queue slots taken by the posted response
+ * @wait: what the rsp waits for on the wait list
+ * @write: the command moves data from the host to the controller (kept
+ *	here: the SQE buffer is reused once the receive is reposted)
+ * @rw_inited: @rw holds a mapping to destroy
+ * @own_sgl: req.sg came from nvmet_req_alloc_sgl()
+ * @dynamic: allocated beyond the queue's pool
+ */
+struct nvmet_rdma_rsp {
+	struct nvmet_req req;
+	struct nvme_cqe *cqe;
+	u64 cqe_dma;
+	struct ib_cqe send_cqe;
+	struct ib_cqe read_cqe;
+	struct ib_send_wr send_wr;
+	struct ib_sge send_sge;
+	struct rdma_rw_ctx rw;
+	struct nvmet_rdma_cmd *cmd;
+	struct nvmet_rdma_queue *queue;
+	struct nvme_rdma_data data;
+	struct list_head entry;
+	int n_rdma;
+	int credits;
+	u8 wait;
+	bool write;
+	bool rw_inited;
+	bool own_sgl;
+	bool dynamic;
+};
+
+enum nvmet_rdma_queue_state {
+	NVMET_RDMA_Q_CONNECTING,
+	NVMET_RDMA_Q_LIVE,
+	NVMET_RDMA_Q_DISCONNECTING,
+};
+
+/* queue->flags */
+#define NVMET_RDMA_Q_LOGGED	0	/* the one error line has been printed */
+
+/**
+ * struct nvmet_rdma_queue - one NVMe queue on one RC queue pair
+ * @ctx: CM context tag (not a listener)
+ * @cm_id: the connection's CM ID
+ * @qp: queue pair
+ * @cq: completion queue for sends and receives
+ * @dev: the RDMA device
+ * @port: the port the connection arrived through
+ * @nsq: core submission queue
+ * @ncq: core completion queue
+ * @state_lock: protects @state and @pending
+ * @state: &enum nvmet_rdma_queue_state
+ * @pending: commands received before the connection was established
+ * @flags: %NVMET_RDMA_Q_* bits
+ * @release_work: tears the queue down
+ * @entry: in nvmet_rdma_queues (nvmet_rdma_queue_mutex)
+ * @idx: number for log messages
+ * @qid: queue ID from the connect private data
+ * @sq_size: receive buffers = commands the host may have outstanding
+ * @inline_pages: in-capsule data pages per receive buffer
+ * @lim: limits the host's capsules are checked against
+ * @port_num: RDMA port of the connection
+ * @send_inv: the device can send with remote invalidation
+ * @sq_inited: nvmet_sq_init() succeeded
+ * @cmds: receive buffers
+ * @rsps: response pool
+ * @nr_rsps: entries in @rsps
+ * @rsp_lock: protects @free_rsps
+ * @free_rsps: unused entries of @rsps
+ * @sq_wr_avail: free send queue slots
+ * @wait_lock: protects @wait_list
+ * @wait_list: requests waiting for send queue slots, in order
+ */
+struct nvmet_rdma_queue {
+	struct nvmet_rdma_cm_ctx ctx;
+	struct rdma_cm_id *cm_id;
+	struct ib_qp *qp;
+	struct ib_cq *cq;
+	struct nvmet_rdma_dev *dev;
+	struct nvmet_rdma_port *port;
+	struct nvmet_sq nsq;
+	struct nvmet_cq ncq;
+	spinlock_t state_lock;	/* @state, @pending */
+	int state;
+	struct list_head pending;
+	unsigned long flags;
+	struct work_struct release_work;
+	struct list_head entry;
+	int idx;
+	u16 qid;
+	u16 sq_size;
+	u16 inline_pages;
+	struct nvme_rdma_limits lim;
+	u32 port_num;
+	bool send_inv;
+	bool sq_inited;
+	struct nvmet_rdma_cmd *cmds;
+	struct nvmet_rdma_rsp *rsps;
+	u32 nr_rsps;
+	spinlock_t rsp_lock;	/* @free_rsps */
+	struct list_head free_rsps;
+	atomic_t sq_wr_avail;
+	spinlock_t wait_lock;	/* @wait_list */
+	struct list_head wait_list;
+};
+
+static void nvmet_rdma_queue_disconnect(struct nvmet_rdma_queue *queue);
+static void nvmet_rdma_process_wait_list(struct nvmet_rdma_queue *queue);
+
+static bool nvmet_rdma_queue_dying(struct nvmet_rdma_queue *queue)
+{
+	return READ_ONCE(queue->state) == NVMET_RDMA_Q_DISCONNECTING;
+}
+
+/*
+ * The peer broke the protocol (or the link failed): print one line for the
+ * queue, rate limited across queues, and end the queue.
+ */
+static __printf(2, 3) void nvmet_rdma_queue_fail(struct nvmet_rdma_queue *queue,
+						  const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	if (!test_and_set_bit(NVMET_RDMA_Q_LOGGED, &queue->flags)) {
+		va_start(args, fmt);
+		vaf.fmt = fmt;
+		vaf.va = &args;
+		pr_err_ratelimited("queue %d (qid %u, %pISpc): %pV; disconnecting\n",
+				   queue->idx, queue->qid,
+				   &queue->cm_id->route.addr.dst_addr, &vaf);
+		va_end(args);
+	}
+	nvmet_rdma_queue_disconnect(queue);
+}
+
+static void nvmet_rdma_port_free(struct kref *ref)
+{
+	kfree(container_of(ref, struct nvmet_rdma_port, ref));
+}
+
+static void nvmet_rdma_port_put(struct nvmet_rdma_port *port)
+{
+	kref_put(&port->ref, nvmet_rdma_port_free);
+}
+
+/* ---- devices ---- */
+
+/* kref_put_mutex() calls this with nvmet_rdma_dev_mutex held */
+static void nvmet_rdma_dev_free(struct kref *ref)
+{
+	struct nvmet_rdma_dev *dev = container_of(ref, struct nvmet_rdma_dev, ref);
+
+	list_del(&dev->entry);
+	mutex_unlock(&nvmet_rdma_dev_mutex);
+	ib_dealloc_pd(dev->pd);
+	kfree(dev);
+}
+
+static void nvmet_rdma_dev_put(struct nvmet_rdma_dev *dev)
+{
+	kref_put_mutex(&dev->ref, nvmet_rdma_dev_free, &nvmet_rdma_dev_mutex);
+}
+
+static struct nvmet_rdma_dev *nvmet_rdma_dev_get(struct ib_device *ibdev)
+{
+	struct nvmet_rdma_dev *dev;
+
+	mutex_lock(&nvmet_rdma_dev_mutex);
+	list_for_each_entry(dev, &nvmet_rdma_devs, entry) {
+		if (dev->ibdev == ibdev) {
+			if (dev->removing || !kref_get_unless_zero(&dev->ref))
+				dev = NULL;
+			goto out;
+		}
+	}
+	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+	if (!dev)
+		goto out;
+	dev->pd = ib_alloc_pd(ibdev, 0);
+	if (IS_ERR(dev->pd)) {
+		pr_err("%s: cannot allocate a protection domain: %ld\n",
+		       dev_name(&ibdev->dev), PTR_ERR(dev->pd));
+		kfree(dev);
+		dev = NULL;
+		goto out;
+	}
+	dev->ibdev = ibdev;
+	kref_init(&dev->ref);
+	list_add(&dev->entry, &nvmet_rdma_devs);
+out:
+	mutex_unlock(&nvmet_rdma_dev_mutex);
+	return dev;
+}
+
+/* ---- receive buffers and response contexts ---- */
+
+static void nvmet_rdma_recv_done(struct ib_cq *cq, struct ib_wc *wc);
+static void nvmet_rdma_send_done(struct ib_cq *cq, struct ib_wc *wc);
+static void nvmet_rdma_read_done(struct ib_cq *cq, struct ib_wc *wc);
+
+static void nvmet_rdma_free_cmd(struct nvmet_rdma_queue *queue,
+				struct nvmet_rdma_cmd *cmd)
+{
+	struct ib_device *ibdev = queue->dev->ibdev;
+	int i;
+
+	for (i = 0; i < queue->inline_pages; i++) {
+		if (!cmd->pages[i])
+			break;
+		if (cmd->sge[i + 1].addr)
+			ib_dma_unmap_page(ibdev, cmd->sge[i + 1].addr,
+					  cmd->sge[i + 1].length,
+					  DMA_FROM_DEVICE);
+		__free_page(cmd->pages[i]);
+	}
+	if (cmd->sqe) {
+		if (cmd->sge[0].addr)
+			ib_dma_unmap_single(ibdev, cmd->sge[0].addr,
+					    sizeof(*cmd->sqe), DMA_FROM_DEVICE);
+		kfree(cmd->sqe);
+	}
+}
+
+static int nvmet_rdma_init_cmd(struct nvmet_rdma_queue *queue,
+			       struct nvmet_rdma_cmd *cmd)
+{
+	struct ib_device *ibdev = queue->dev->ibdev;
+	u32 lkey = queue->dev->pd->local_dma_lkey;
+	u32 left = queue->lim.inline_size;
+	u64 addr;
+	int i;
+
+	cmd->sqe = kmalloc(sizeof(*cmd->sqe), GFP_KERNEL);
+	if (!cmd->sqe)
+		return -ENOMEM;
+	addr = ib_dma_map_single(ibdev, cmd->sqe, sizeof(*cmd->sqe),
+				 DMA_FROM_DEVICE);
+	if (ib_dma_mapping_error(ibdev, addr))
+		return -EIO;
+	cmd->sge[0].addr = addr;
+	cmd->sge[0].length = sizeof(*cmd->sqe);
+	cmd->sge[0].lkey = lkey;
+
+	for (i = 0; i < queue->inline_pages; i++) {
+		u32 len = min_t(u32, left, PAGE_SIZE);
+
+		cmd->pages[i] = alloc_page(GFP_KERNEL);
+		if (!cmd->pages[i])
+			return -ENOMEM;
+		addr = ib_dma_map_page(ibdev, cmd->pages[i], 0, len,
+				       DMA_FROM_DEVICE);
+		if (ib_dma_mapping_error(ibdev, addr))
+			return -EIO;
+		cmd->sge[i + 1].addr = addr;
+		cmd->sge[i + 1].length = len;
+		cmd->sge[i + 1].lkey = lkey;
+		left -= len;
+	}
+	cmd->cqe.done = nvmet_rdma_recv_done;
+	cmd->wr.wr_cqe = &cmd->cqe;
+	cmd->wr.sg_list = cmd->sge;
+	cmd->wr.num_sge = 1 + queue->inline_pages;
+	return 0;
+}
+
+static void nvmet_rdma_free_cmds(struct nvmet_rdma_queue *queue)
+{
+	int i;
+
+	if (!queue->cmds)
+		return;
+	for (i = 0; i < queue->sq_size; i++)
+		nvmet_rdma_free_cmd(queue, &queue->cmds[i]);
+	kfree(queue->cmds);
+	queue->cmds = NULL;
+}
+
+static int nvmet_rdma_alloc_cmds(struct nvmet_rdma_queue *queue)
+{
+	int i, ret;
+
+	queue->cmds = kcalloc(queue->sq_size, sizeof(*queue->cmds), GFP_KERNEL);
+	if (!queue->cmds)
+		return -ENOMEM;
+	for (i = 0; i < queue->sq_size; i++) {
+		ret = nvmet_rdma_init_cmd(queue, &queue->cmds[i]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static void nvmet_rdma_free_rsp(struct nvmet_rdma_queue *queue,
+				struct nvmet_rdma_rsp *rsp)
+{
+	if (!rsp->cqe)
+		return;
+	if (rsp->cqe_dma)
+		ib_dma_unmap_single(queue->dev->ibdev, rsp->cqe_dma,
+				    sizeof(*rsp->cqe), DMA_TO_DEVICE);
+	kfree(rsp->cqe);
+	rsp->cqe = NULL;
+}
+
+static int nvmet_rdma_init_rsp(struct nvmet_rdma_queue *queue,
+			       struct nvmet_rdma_rsp *rsp, gfp_t gfp)
+{
+	struct ib_device *ibdev = queue->dev->ibdev;
+
+	rsp->queue = queue;
+	rsp->cqe = kzalloc(sizeof(*rsp->cqe), gfp);
+	if (!rsp->cqe)
+		return -ENOMEM;
+	rsp->cqe_dma = ib_dma_map_single(ibdev, rsp->cqe, sizeof(*rsp->cqe),
+					 DMA_TO_DEVICE);
+	if (ib_dma_mapping_error(ibdev, rsp->cqe_dma)) {
+		rsp->cqe_dma = 0;
+		return -EIO;
+	}
+	rsp->send_sge.addr = rsp->cqe_dma;
+	rsp->send_sge.length = sizeof(*rsp->cqe);
+	rsp->send_sge.lkey = queue->dev->pd->local_dma_lkey;
+	rsp->send_cqe.done = nvmet_rdma_send_done;
+	rsp->read_cqe.done = nvmet_rdma_read_done;
+	rsp->send_wr.wr_cqe = &rsp->send_cqe;
+	rsp->send_wr.sg_list = &rsp->send_sge;
+	rsp->send_wr.num_sge = 1;
+	rsp->send_wr.send_flags = IB_SEND_SIGNALED;
+	rsp->req.priv = rsp;
+	return 0;
+}
+
+static void nvmet_rdma_free_rsps(struct nvmet_rdma_queue *queue)
+{
+	u32 i;
+
+	if (!queue->rsps)
+		return;
+	for (i = 0; i < queue->nr_rsps; i++)
+		nvmet_rdma_free_rsp(queue, &queue->rsps[i]);
+	kfree(queue->rsps);
+	queue->rsps = NULL;
+}
+
+static int nvmet_rdma_alloc_rsps(struct nvmet_rdma_queue *queue)
+{
+	u32 i;
+	int ret;
+
+	/*
+	 * A command's receive buffer is reposted before its response goes
+	 * out, so the host may send the next command before the previous
+	 * response's send completion has returned its context: keep twice
+	 * the queue size, and allocate beyond that if ever needed.
+	 */
+	queue->nr_rsps = 2 * queue->sq_size;
+	queue->rsps = kcalloc(queue->nr_rsps, sizeof(*queue->rsps), GFP_KERNEL);
+	if (!queue->rsps)
+		return -ENOMEM;
+	for (i = 0; i < queue->nr_rsps; i++) {
+		ret = nvmet_rdma_init_rsp(queue, &queue->rsps[i], GFP_KERNEL);
+		if (ret)
+			return ret;
+		list_add_tail(&queue->rsps[i].entry, &queue->free_rsps);
+	}
+	return 0;
+}
+
+static struct nvmet_rdma_rsp *nvmet_rdma_get_rsp(struct nvmet_rdma_queue *queue)
+{
+	struct nvmet_rdma_rsp *rsp;
+	unsigned long flags;
+
+	spin_lock_irqsave(&queue->rsp_lock, flags);
+	rsp = list_first_entry_or_null(&queue->free_rsps, struct nvmet_rdma_rsp,
+				       entry);
+	if (rsp)
+		list_del(&rsp->entry);
+	spin_unlock_irqrestore(&queue->rsp_lock, flags);
+
+	if (!rsp) {
+		rsp = kzalloc(sizeof(*rsp), GFP_KERNEL);
+		if (!rsp)
+			return NULL;
+		if (nvmet_rdma_init_rsp(queue, rsp, GFP_KERNEL)) {
+			nvmet_rdma_free_rsp(queue, rsp);
+			kfree(rsp);
+			return NULL;
+		}
+		rsp->dynamic = true;
+	}
+	rsp->cmd = NULL;
+	rsp->n_rdma = 0;
+	rsp->credits = 0;
+	rsp->write = false;
+	rsp->rw_inited = false;
+	rsp->own_sgl = false;
+	memset(&rsp->data, 0, sizeof(rsp->data));
+	return rsp;
+}
+
+static void nvmet_rdma_put_rsp(struct nvmet_rdma_rsp *rsp)
+{
+	struct nvmet_rdma_queue *queue = rsp->queue;
+	unsigned long flags;
+
+	if (rsp->dynamic) {
+		nvmet_rdma_free_rsp(queue, rsp);
+		kfree(rsp);
+		return;
+	}
+	spin_lock_irqsave(&queue->rsp_lock, flags);
+	list_add(&rsp->entry, &queue->free_rsps);
+	spin_unlock_irqrestore(&queue->rsp_lock, flags);
+}
+
+/* Undo the data mapping of a request. */
+static void nvmet_rdma_unmap_rsp(struct nvmet_rdma_rsp *rsp)
+{
+	struct nvmet_rdma_queue *queue = rsp->queue;
+
+	if (rsp->rw_inited) {
+		rdma_rw_ctx_destroy(&rsp->rw, queue->qp, queue->port_num,
+				    rsp->req.sg, rsp->req.sg_cnt,
+				    rsp->write ? DMA_FROM_DEVICE :
+						 DMA_TO_DEVICE);
+		rsp->rw_inited = false;
+	}
+	if (rsp->own_sgl) {
+		nvmet_req_free_sgl(&rsp->req);
+		rsp->own_sgl = false;
+	}
+}
+
+/* Undo the data mapping of a request and recycle its context. */
+static void nvmet_rdma_release_rsp(struct nvmet_rdma_rsp *rsp)
+{
+	nvmet_rdma_unmap_rsp(rsp);
+	nvmet_rdma_put_rsp(rsp);
+}
+
+static int nvmet_rdma_post_recv(struct nvmet_rdma_queue *queue,
+				struct nvmet_rdma_cmd *cmd)
+{
+	struct ib_device *ibdev = queue->dev->ibdev;
+	int i, ret;
+
+	for (i = 0; i < cmd->wr.num_sge; i++)
+		ib_dma_sync_single_for_device(ibdev, cmd->sge[i].addr,
+					      cmd->sge[i].length,
+					      DMA_FROM_DEVICE);
+	ret = ib_post_recv(queue->qp, &cmd->wr, NULL);
+	if (ret && !nvmet_rdma_queue_dying(queue))
+		nvmet_rdma_queue_fail(queue, "posting a receive failed (%d)",
+				      ret);
+	return ret;
+}
+
+/* ---- send queue slots ---- */
+
+/*
+ * Take @need send queue slots, or queue @rsp to wait for them.  Requests
+ * are served in order: nothing overtakes a waiter.
+ */
+static bool nvmet_rdma_get_credits(struct nvmet_rdma_rsp *rsp, int need,
+				   u8 wait)
+{
+	struct nvmet_rdma_queue *queue = rsp->queue;
+	unsigned long flags;
+	bool ok = false;
+
+	spin_lock_irqsave(&queue->wait_lock, flags);
+	if (list_empty(&queue->wait_list)) {
+		if (atomic_sub_return(need, &queue->sq_wr_avail) >= 0)
+			ok = true;
+		else
+			atomic_add(need, &queue->sq_wr_avail);
+	}
+	if (!ok) {
+		rsp->wait = wait;
+		list_add_tail(&rsp->entry, &queue->wait_list);
+	}
+	spin_unlock_irqrestore(&queue->wait_lock, flags);
+	return ok;
+}
+
+static void nvmet_rdma_put_credits(struct nvmet_rdma_queue *queue, int n)
+{
+	atomic_add(n, &queue->sq_wr_avail);
+}
+
+/* ---- data path ---- */
+
+static void nvmet_rdma_post_response(struct nvmet_rdma_rsp *rsp)
+{
+	struct nvmet_rdma_queue *queue = rsp->queue;
+	struct ib_send_wr *first = &rsp->send_wr;
+	int ret;
+
+	if (rsp->n_rdma && !rsp->write)
+		first = rdma_rw_ctx_wrs(&rsp->rw, queue->qp, queue->port_num,
+					NULL, &rsp->send_wr);
+	ib_dma_sync_single_for_device(queue->dev->ibdev, rsp->cqe_dma,
+				      sizeof(*rsp->cqe), DMA_TO_DEVICE);
+	ret = ib_post_send(queue->qp, first, NULL);
+	if (unlikely(ret)) {
+		if (!nvmet_rdma_queue_dying(queue))
+			nvmet_rdma_queue_fail(queue,
+					      "posting a response failed (%d)",
+					      ret);
+		nvmet_rdma_put_credits(queue, rsp->credits);
+		nvmet_rdma_release_rsp(rsp);
+	}
+}
+
+static void nvmet_rdma_queue_response(struct nvmet_req *req)
+{
+	struct nvmet_rdma_rsp *rsp = req->priv;
+	struct nvmet_rdma_queue *queue = rsp->queue;
+	bool failed = le16_to_cpu(rsp->cqe->status) >> 1;
+
+	/* a failed read sends no data */
+	if (rsp->n_rdma && !rsp->write && failed)
+		rsp->n_rdma = 0;
+
+	if (rsp->data.invalidate && queue->send_inv) {
+		rsp->send_wr.opcode = IB_WR_SEND_WITH_INV;
+		rsp->send_wr.ex.invalidate_rkey = rsp->data.key;
+	} else {
+		rsp->send_wr.opcode = IB_WR_SEND;
+	}
+
+	/*
+	 * The receive buffer is free now: repost it before the host can see
+	 * the response and send the next command.
+	 */
+	if (rsp->cmd) {
+		nvmet_rdma_post_recv(queue, rsp->cmd);
+		rsp->cmd = NULL;
+	}
+
+	rsp->credits = 1 + (rsp->write ? 0 : rsp->n_rdma);
+	if (nvmet_rdma_get_credits(rsp, rsp->credits, NVMET_RDMA_WAIT_SEND))
+		nvmet_rdma_post_response(rsp);
+}
+
+static void nvmet_rdma_post_read(struct nvmet_rdma_rsp *rsp)
+{
+	struct nvmet_rdma_queue *queue = rsp->queue;
+	int ret;
+
+	ret = rdma_rw_ctx_post(&rsp->rw, queue->qp, queue->port_num,
+			       &rsp->read_cqe, NULL);
+	if (unlikely(ret)) {
+		nvmet_rdma_put_credits(queue, rsp->n_rdma);
+		rsp->n_rdma = 0;
+		if (!nvmet_rdma_queue_dying(queue))
+			nvmet_rdma_queue_fail(queue,
+					      "posting an RDMA READ failed (%d)",
+					      ret);
+		nvmet_req_complete(&rsp->req, NVME_SC_DATA_XFER_ERROR);
+	}
+}
+
+/* A request the queue gives up on before it was executed. */
+static void nvmet_rdma_drop_unexecuted(struct nvmet_rdma_rsp *rsp)
+{
+	nvmet_rdma_unmap_rsp(rsp);
+	nvmet_req_uninit(&rsp->req);
+	nvmet_rdma_put_rsp(rsp);
+}
+
+static void nvmet_rdma_process_wait_list(struct nvmet_rdma_queue *queue)
+{
+	struct nvmet_rdma_rsp *rsp;
+	unsigned long flags;
+	int need;
+
+	spin_lock_irqsave(&queue->wait_lock, flags);
+	while ((rsp = list_first_entry_or_null(&queue->wait_list,
+					       struct nvmet_rdma_rsp, entry))) {
+		bool dying = nvmet_rdma_queue_dying(queue);
+
+		need = rsp->wait == NVMET_RDMA_WAIT_READ ? rsp->n_rdma :
+			rsp->credits;
+		if (!dying) {
+			if (atomic_sub_return(need, &queue->sq_wr_avail) < 0) {
+				atomic_add(need, &queue->sq_wr_avail);
+				break;
+			}
+		}
+		list_del(&rsp->entry);
+		spin_unlock_irqrestore(&queue->wait_lock, flags);
+
+		if (dying) {
+			if (rsp->wait == NVMET_RDMA_WAIT_READ)
+				nvmet_rdma_drop_unexecuted(rsp);
+			else
+				nvmet_rdma_release_rsp(rsp);
+		} else if (rsp->wait == NVMET_RDMA_WAIT_READ) {
+			nvmet_rdma_post_read(rsp);
+		} else {
+			nvmet_rdma_post_response(rsp);
+		}
+		spin_lock_irqsave(&queue->wait_lock, flags);
+	}
+	spin_unlock_irqrestore(&queue->wait_lock, flags);
+}
+
+static void nvmet_rdma_send_done(struct ib_cq *cq, struct ib_wc *wc)
+{
+	struct nvmet_rdma_rsp *rsp =
+		container_of(wc->wr_cqe, struct nvmet_rdma_rsp, send_cqe);
+	struct nvmet_rdma_queue *queue = cq->cq_context;
+
+	nvmet_rdma_put_credits(queue, rsp->credits);
+	nvmet_rdma_release_rsp(rsp);
+	if (unlikely(wc->status != IB_WC_SUCCESS &&
+		     wc->status != IB_WC_WR_FLUSH_ERR))
+		nvmet_rdma_queue_fail(queue, "sending a response failed: %s",
+				      ib_wc_status_msg(wc->status));
+	nvmet_rdma_process_wait_list(queue);
+}
+
+static void nvmet_rdma_read_done(struct ib_cq *cq, struct ib_wc *wc)
+{
+	struct nvmet_rdma_rsp *rsp =
+		container_of(wc->wr_cqe, struct nvmet_rdma_rsp, read_cqe);
+	struct nvmet_rdma_queue *queue = cq->cq_context;
+
+	nvmet_rdma_put_credits(queue, rsp->n_rdma);
+	rsp->n_rdma = 0;
+	rdma_rw_ctx_destroy(&rsp->rw, queue->qp, queue->port_num,
+			    rsp->req.sg, rsp->req.sg_cnt, DMA_FROM_DEVICE);
+	rsp->rw_inited = false;
+
+	if (unlikely(wc->status != IB_WC_SUCCESS)) {
+		/* a bad key or address from the host ends up here */
+		if (wc->status != IB_WC_WR_FLUSH_ERR)
+			nvmet_rdma_queue_fail(queue,
+					      "RDMA READ of %u bytes at %#llx key %#x failed: %s",
+					      rsp->data.len, rsp->data.addr,
+					      rsp->data.key,
+					      ib_wc_status_msg(wc->status));
+		nvmet_rdma_drop_unexecuted(rsp);
+	} else {
+		nvmet_req_execute(&rsp->req);
+	}
+	nvmet_rdma_process_wait_list(queue);
+}
+
+static u16 nvmet_rdma_map_inline(struct nvmet_rdma_rsp *rsp)
+{
+	struct nvmet_rdma_queue *queue = rsp->queue;
+	struct nvmet_rdma_cmd *cmd = rsp->cmd;
+	u32 off = rsp->data.offset, left = rsp->data.len;
+	u32 pg = off / PAGE_SIZE, poff = off % PAGE_SIZE;
+	u32 n = DIV_ROUND_UP(poff + left, PAGE_SIZE), i;
+
+	/* nvme_rdma_dptr_parse() bounded offset + length by inline_size */
+	if (WARN_ON_ONCE(pg + n > queue->inline_pages))
+		return NVME_SC_INTERNAL;
+	sg_init_table(cmd->sg, n);
+	for (i = 0; i < n; i++) {
+		u32 len = min_t(u32, left, PAGE_SIZE - poff);
+
+		ib_dma_sync_single_for_cpu(queue->dev->ibdev,
+					   cmd->sge[pg + i + 1].addr,
+					   cmd->sge[pg + i + 1].length,
+					   DMA_FROM_DEVICE);
+		sg_set_page(&cmd->sg[i], cmd->pages[pg + i], len, poff);
+		left -= len;
+		poff = 0;
+	}
+	rsp->req.sg = cmd->sg;
+	rsp->req.sg_cnt = n;
+	return NVME_SC_SUCCESS;
+}
+
+static u16 nvmet_rdma_map_keyed(struct nvmet_rdma_rsp *rsp)
+{
+	struct nvmet_rdma_queue *queue = rsp->queue;
+	struct nvmet_req *req = &rsp->req;
+	int ret;
+
+	ret = nvmet_req_alloc_sgl(req);
+	if (ret)
+		return NVME_SC_INTERNAL;
+	rsp->own_sgl = true;
+	ret = rdma_rw_ctx_init(&rsp->rw, queue->qp, queue->port_num,
+			       req->sg, req->sg_cnt, 0, rsp->data.addr,
+			       rsp->data.key,
+			       rsp->write ? DMA_FROM_DEVICE : DMA_TO_DEVICE);
+	if (ret < 0) {
+		pr_err_ratelimited("queue %d: cannot map %u bytes for RDMA (%d)\n",
+				   queue->idx, rsp->data.len, ret);
+		return NVME_SC_INTERNAL;
+	}
+	rsp->n_rdma = ret;
+	rsp->rw_inited = true;
+	return NVME_SC_SUCCESS;
+}
+
+static void nvmet_rdma_handle_command(struct nvmet_rdma_rsp *rsp)
+{
+	struct nvmet_rdma_queue *queue = rsp->queue;
+	struct nvmet_rdma_cmd *cmd = rsp->cmd;
+	struct nvmet_req *req = &rsp->req;
+	u32 icd_len = cmd->byte_len - sizeof(struct nvme_sqe);
+	u16 status;
+
+	ib_dma_sync_single_for_cpu(queue->dev->ibdev, cmd->sge[0].addr,
+				   sizeof(*cmd->sqe), DMA_FROM_DEVICE);
+	req->cmd = cmd->sqe;
+	req->cqe = rsp->cqe;
+	req->port = queue->port->nport;
+	if (!nvmet_req_init(req, &queue->ncq, &queue->nsq, &nvmet_rdma_ops))
+		return;	/* the core has queued an error response */
+
+	rsp->write = nvmet_req_is_write(req);
+	status = nvme_rdma_dptr_parse(cmd->sqe, rsp->write, icd_len,
+				      &queue->lim, &rsp->data);
+	if (status) {
+		nvmet_rdma_queue_fail(queue,
+				      "bad data pointer (type %#x len %u, %u bytes in capsule): status %#x",
+				      cmd->sqe->dptr.sgl.type,
+				      le32_to_cpu(cmd->sqe->dptr.sgl.length),
+				      icd_len, status);
+		nvmet_req_complete(req, status);
+		return;
+	}
+	if (rsp->data.kind != NVME_RDMA_DATA_NONE)
+		req->transfer_len = rsp->data.len;
+
+	switch (rsp->data.kind) {
+	case NVME_RDMA_DATA_INLINE:
+		status = nvmet_rdma_map_inline(rsp);
+		break;
+	case NVME_RDMA_DATA_KEYED:
+		status = nvmet_rdma_map_keyed(rsp);
+		break;
+	default:
+		status = NVME_SC_SUCCESS;
+		break;
+	}
+	if (status) {
+		nvmet_req_complete(req, status);
+		return;
+	}
+
+	if (rsp->n_rdma && rsp->write) {
+		if (nvmet_rdma_get_credits(rsp, rsp->n_rdma,
+					   NVMET_RDMA_WAIT_READ))
+			nvmet_rdma_post_read(rsp);
+		return;
+	}
+	nvmet_req_execute(req);
+}
+
+static void nvmet_rdma_recv_done(struct ib_cq *cq, struct ib_wc *wc)
+{
+	struct nvmet_rdma_cmd *cmd =
+		container_of(wc->wr_cqe, struct nvmet_rdma_cmd, cqe);
+	struct nvmet_rdma_queue *queue = cq->cq_context;
+	struct nvmet_rdma_rsp *rsp;
+	unsigned long flags;
+
+	if (unlikely(wc->status != IB_WC_SUCCESS)) {
+		if (wc->status != IB_WC_WR_FLUSH_ERR)
+			nvmet_rdma_queue_fail(queue, "receive failed: %s",
+					      ib_wc_status_msg(wc->status));
+		return;
+	}
+	if (unlikely(wc->byte_len < sizeof(struct nvme_sqe))) {
+		nvmet_rdma_queue_fail(queue,
+				      "command capsule of %u bytes is shorter than an SQE",
+				      wc->byte_len);
+		return;
+	}
+	cmd->byte_len = wc->byte_len;
+
+	rsp = nvmet_rdma_get_rsp(queue);
+	if (unlikely(!rsp)) {
+		nvmet_rdma_queue_fail(queue, "out of memory for a command");
+		return;
+	}
+	rsp->cmd = cmd;
+
+	spin_lock_irqsave(&queue->state_lock, flags);
+	switch (queue->state) {
+	case NVMET_RDMA_Q_CONNECTING:
+		/* the host was faster than the CM's ESTABLISHED event */
+		list_add_tail(&rsp->entry, &queue->pending);
+		spin_unlock_irqrestore(&queue->state_lock, flags);
+		return;
+	case NVMET_RDMA_Q_DISCONNECTING:
+		spin_unlock_irqrestore(&queue->state_lock, flags);
+		nvmet_rdma_put_rsp(rsp);
+		return;
+	}
+	spin_unlock_irqrestore(&queue->state_lock, flags);
+	nvmet_rdma_handle_command(rsp);
+}
+
+/* ---- queue setup and teardown ---- */
+
+static void nvmet_rdma_qp_event(struct ib_event *event, void *ctx)
+{
+	struct nvmet_rdma_queue *queue = ctx;
+
+	switch (event->event) {
+	case IB_EVENT_COMM_EST:
+		/* data before the RTU: let the CM move to ESTABLISHED */
+		rdma_notify(queue->cm_id, event->event);
+		break;
+	case IB_EVENT_QP_LAST_WQE_REACHED:
+		break;
+	default:
+		pr_err_ratelimited("queue %d: QP event %s (%d)\n", queue->idx,
+				   ib_event_msg(event->event), event->event);
+		break;
+	}
+}
+
+static int nvmet_rdma_create_ib_queue(struct nvmet_rdma_queue *queue)
+{
+	struct ib_device *ibdev = queue->dev->ibdev;
+	struct ib_qp_init_attr qa = { };
+	int nr_cqe, i, ret;
+
+	nr_cqe = 2 * queue->sq_size + 2 +
+		rdma_rw_max_send_wr(ibdev, queue->port_num, queue->sq_size, 0);
+	nr_cqe = min(nr_cqe, ibdev->attrs.max_cqe);
+	queue->cq = ib_alloc_cq(ibdev, queue, nr_cqe,
+				queue->qid % ibdev->num_comp_vectors,
+				IB_POLL_WORKQUEUE);
+	if (IS_ERR(queue->cq)) {
+		ret = PTR_ERR(queue->cq);
+		queue->cq = NULL;
+		pr_err("queue %d: cannot allocate a CQ of %d entries (%d)\n",
+		       queue->idx, nr_cqe, ret);
+		return ret;
+	}
+
+	qa.qp_context = queue;
+	qa.event_handler = nvmet_rdma_qp_event;
+	qa.send_cq = queue->cq;
+	qa.recv_cq = queue->cq;
+	qa.sq_sig_type = IB_SIGNAL_REQ_WR;
+	qa.qp_type = IB_QPT_RC;
+	qa.port_num = queue->port_num;
+	/* one response per command; rdma_rw adds room for its own WRs */
+	qa.cap.max_send_wr = queue->sq_size;
+	qa.cap.max_rdma_ctxs = queue->sq_size;
+	qa.cap.max_send_sge = min_t(u32, ibdev->attrs.max_send_sge,
+				    NVMET_RDMA_MAX_SEND_SGE);
+	qa.cap.max_recv_wr = queue->sq_size;
+	qa.cap.max_recv_sge = 1 + queue->inline_pages;
+	ret = rdma_create_qp(queue->cm_id, queue->dev->pd, &qa);
+	if (ret) {
+		pr_err("queue %d: cannot create a QP (%d)\n", queue->idx, ret);
+		return ret;
+	}
+	queue->qp = queue->cm_id->qp;
+	atomic_set(&queue->sq_wr_avail, qa.cap.max_send_wr);
+
+	for (i = 0; i < queue->sq_size; i++) {
+		ret = nvmet_rdma_post_recv(queue, &queue->cmds[i]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* Free what nvmet_rdma_alloc_queue() and its callers set up. */
+static void nvmet_rdma_free_queue(struct nvmet_rdma_queue *queue,
+				  bool destroy_id)
+{
+	if (queue->qp)
+		rdma_destroy_qp(queue->cm_id);
+	if (destroy_id)
+		rdma_destroy_id(queue->cm_id);
+	if (queue->cq)
+		ib_free_cq(queue->cq);
+	nvmet_rdma_free_rsps(queue);
+	nvmet_rdma_free_cmds(queue);
+	nvmet_rdma_dev_put(queue->dev);
+	nvmet_rdma_port_put(queue->port);
+	ida_free(&nvmet_rdma_queue_ida, queue->idx);
+	kfree(queue);
+}
+
+static void nvmet_rdma_drop_pending(struct nvmet_rdma_queue *queue)
+{
+	struct nvmet_rdma_rsp *rsp, *tmp;
+	unsigned long flags;
+	LIST_HEAD(list);
+
+	spin_lock_irqsave(&queue->state_lock, flags);
+	list_splice_init(&queue->pending, &list);
+	spin_unlock_irqrestore(&queue->state_lock, flags);
+	list_for_each_entry_safe(rsp, tmp, &list, entry) {
+		list_del(&rsp->entry);
+		nvmet_rdma_put_rsp(rsp);
+	}
+}
+
+static void nvmet_rdma_release_queue_work(struct work_struct *w)
+{
+	struct nvmet_rdma_queue *queue =
+		container_of(w, struct nvmet_rdma_queue, release_work);
+
+	mutex_lock(&nvmet_rdma_queue_mutex);
+	list_del_init(&queue->entry);
+	mutex_unlock(&nvmet_rdma_queue_mutex);
+
+	/* moves the QP to the error state: every posted WR gets flushed */
+	rdma_disconnect(queue->cm_id);
+	nvmet_rdma_drop_pending(queue);
+	nvmet_rdma_process_wait_list(queue);
+	if (queue->sq_inited)
+		nvmet_sq_destroy(&queue->nsq);
+	ib_drain_qp(queue->qp);
+	nvmet_rdma_process_wait_list(queue);
+	nvmet_rdma_free_queue(queue, true);
+}
+
+static void nvmet_rdma_queue_disconnect(struct nvmet_rdma_queue *queue)
+{
+	unsigned long flags;
+	bool release = false;
+
+	spin_lock_irqsave(&queue->state_lock, flags);
+	if (queue->state != NVMET_RDMA_Q_DISCONNECTING) {
+		WRITE_ONCE(queue->state, NVMET_RDMA_Q_DISCONNECTING);
+		release = true;
+	}
+	spin_unlock_irqrestore(&queue->state_lock, flags);
+	if (release)
+		queue_work(nvmet_rdma_wq, &queue->release_work);
+}
+
+static void nvmet_rdma_queue_established(struct nvmet_rdma_queue *queue)
+{
+	struct nvmet_rdma_rsp *rsp, *tmp;
+	unsigned long flags;
+	LIST_HEAD(list);
+
+	spin_lock_irqsave(&queue->state_lock, flags);
+	if (queue->state != NVMET_RDMA_Q_CONNECTING) {
+		spin_unlock_irqrestore(&queue->state_lock, flags);
+		return;
+	}
+	WRITE_ONCE(queue->state, NVMET_RDMA_Q_LIVE);
+	list_splice_init(&queue->pending, &list);
+	spin_unlock_irqrestore(&queue->state_lock, flags);
+
+	list_for_each_entry_safe(rsp, tmp, &list, entry) {
+		list_del(&rsp->entry);
+		nvmet_rdma_handle_command(rsp);
+	}
+}
+
+static void nvmet_rdma_reject(struct rdma_cm_id *cm_id, u16 sts)
+{
+	struct nvme_rdma_cm_reject rej;
+
+	nvme_rdma_cm_rej_encode(&rej, sts);
+	rdma_reject(cm_id, &rej, sizeof(rej), IB_CM_REJ_CONSUMER_DEFINED);
+}
+
+static struct nvmet_rdma_queue *
+nvmet_rdma_alloc_queue(struct rdma_cm_id *cm_id, struct nvmet_rdma_port *port,
+		       const struct nvme_rdma_conn_params *p, u16 *sts)
+{
+	struct nvmet_rdma_queue *queue;
+	struct nvmet_rdma_dev *dev;
+	int ret;
+
+	*sts = NVME_RDMA_REJ_NO_RESOURCES;
+	dev = nvmet_rdma_dev_get(cm_id->device);
+	if (!dev)
+		return NULL;
+	queue = kzalloc(sizeof(*queue), GFP_KERNEL);
+	if (!queue) {
+		nvmet_rdma_dev_put(dev);
+		return NULL;
+	}
+	queue->idx = ida_alloc(&nvmet_rdma_queue_ida, GFP_KERNEL);
+	if (queue->idx < 0) {
+		kfree(queue);
+		nvmet_rdma_dev_put(dev);
+		return NULL;
+	}
+	queue->dev = dev;
+	queue->cm_id = cm_id;
+	kref_get(&port->ref);
+	queue->port = port;
+	queue->port_num = cm_id->port_num;
+	queue->qid = p->qid;
+	queue->sq_size = p->sq_size;
+	queue->state = NVMET_RDMA_Q_CONNECTING;
+	queue->send_inv = !!(dev->ibdev->attrs.device_cap_flags &
+			     IB_DEVICE_MEM_MGT_EXTENSIONS);
+	spin_lock_init(&queue->state_lock);
+	spin_lock_init(&queue->rsp_lock);
+	spin_lock_init(&queue->wait_lock);
+	INIT_LIST_HEAD(&queue->pending);
+	INIT_LIST_HEAD(&queue->free_rsps);
+	INIT_LIST_HEAD(&queue->wait_list);
+	INIT_LIST_HEAD(&queue->entry);
+	INIT_WORK(&queue->release_work, nvmet_rdma_release_queue_work);
+	queue->ctx.listener = false;
+
+	/* in-capsule data on I/O queues only, as the host expects */
+	queue->lim.max_xfer = NVMET_RDMA_MAX_XFER;
+	if (queue->qid) {
+		queue->lim.inline_size = port->nport->inline_data_size;
+		queue->inline_pages = DIV_ROUND_UP(queue->lim.inline_size,
+						   PAGE_SIZE);
+	}
+	if (1 + queue->inline_pages > dev->ibdev->attrs.max_recv_sge ||
+	    queue->sq_size > dev->ibdev->attrs.max_qp_wr) {
+		pr_err_ratelimited("%s cannot take %u receives of %u SGEs\n",
+				   dev_name(&dev->ibdev->dev), queue->sq_size,
+				   1 + queue->inline_pages);
+		goto err;
+	}
+
+	if (nvmet_rdma_alloc_cmds(queue) || nvmet_rdma_alloc_rsps(queue))
+		goto err;
+	ret = nvmet_rdma_create_ib_queue(queue);
+	if (ret)
+		goto err;
+	nvmet_cq_init(&queue->ncq);
+	if (nvmet_sq_init(&queue->nsq))
+		goto err;
+	queue->sq_inited = true;
+	return queue;
+err:
+	nvmet_rdma_free_queue(queue, false);
+	return NULL;
+}
+
+/* RDMA_CM_EVENT_CONNECT_REQUEST on a listener; non-zero destroys @cm_id */
+static int nvmet_rdma_queue_connect(struct rdma_cm_id *cm_id,
+				    struct rdma_cm_event *event)
+{
+	struct nvmet_rdma_port *port =
+		container_of(cm_id->context, struct nvmet_rdma_port, ctx);
+	struct rdma_conn_param *req = &event->param.conn;
+	struct rdma_conn_param param = { };
+	struct nvme_rdma_conn_params p;
+	struct nvme_rdma_cm_accept rep;
+	struct nvmet_rdma_queue *queue;
+	u16 sts;
+	int ret;
+
+	sts = nvme_rdma_cm_req_parse(req->private_data, req->private_data_len,
+				     NVME_RDMA_AQ_DEPTH, NVMET_RDMA_MAX_QUEUE,
+				     &p);
+	if (sts) {
+		pr_err_ratelimited("connect request from %pISpc refused: %s\n",
+				   &cm_id->route.addr.dst_addr,
+				   nvme_rdma_cm_status_str(sts));
+		goto reject;
+	}
+	queue = nvmet_rdma_alloc_queue(cm_id, port, &p, &sts);
+	if (!queue)
+		goto reject;
+
+	mutex_lock(&nvmet_rdma_queue_mutex);
+	if (queue->dev->removing || atomic_read(&port->removing)) {
+		mutex_unlock(&nvmet_rdma_queue_mutex);
+		goto free;
+	}
+	list_add_tail(&queue->entry, &nvmet_rdma_queues);
+	mutex_unlock(&nvmet_rdma_queue_mutex);
+
+	cm_id->context = &queue->ctx;
+	nvme_rdma_cm_rep_encode(&rep, queue->sq_size);
+	param.private_data = &rep;
+	param.private_data_len = sizeof(rep);
+	param.rnr_retry_count = 7;
+	param.flow_control = 1;
+	param.initiator_depth = min_t(u8, req->initiator_depth,
+				      queue->dev->ibdev->attrs.max_qp_init_rd_atom);
+	param.responder_resources = min_t(u8, req->responder_resources,
+					  queue->dev->ibdev->attrs.max_qp_rd_atom);
+	ret = rdma_accept(cm_id, &param);
+	if (ret) {
+		pr_err_ratelimited("accepting %pISpc failed (%d)\n",
+				   &cm_id->route.addr.dst_addr, ret);
+		mutex_lock(&nvmet_rdma_queue_mutex);
+		list_del_init(&queue->entry);
+		mutex_unlock(&nvmet_rdma_queue_mutex);
+		goto free;
+	}
+	return 0;
+
+free:
+	cm_id->context = &port->ctx;
+	if (queue->sq_inited)
+		nvmet_sq_destroy(&queue->nsq);
+	nvmet_rdma_free_queue(queue, false);
+	sts = NVME_RDMA_REJ_NO_RESOURCES;
+reject:
+	nvmet_rdma_reject(cm_id, sts);
+	return -ECONNREFUSED;
+}
+
+/* ---- listeners ---- */
+
+static int nvmet_rdma_cm_handler(struct rdma_cm_id *cm_id,
+				 struct rdma_cm_event *event);
+
+static int nvmet_rdma_enable_port(struct nvmet_rdma_port *port)
+{
+	struct sockaddr *addr = (struct sockaddr *)&port->addr;
+	struct rdma_cm_id *cm_id;
+	int ret;
+
+	cm_id = rdma_create_id(&init_net, nvmet_rdma_cm_handler, &port->ctx,
+			       RDMA_PS_TCP, IB_QPT_RC);
+	if (IS_ERR(cm_id))
+		return PTR_ERR(cm_id);
+	ret = rdma_set_reuseaddr(cm_id, 1);
+	if (!ret && addr->sa_family == AF_INET6)
+		ret = rdma_set_afonly(cm_id, 1);
+	if (!ret)
+		ret = rdma_bind_addr(cm_id, addr);
+	if (!ret)
+		ret = rdma_listen(cm_id, NVMET_RDMA_BACKLOG);
+	if (ret) {
+		rdma_destroy_id(cm_id);
+		return ret;
+	}
+	WRITE_ONCE(port->cm_id, cm_id);
+	return 0;
+}
+
+static void nvmet_rdma_repair_port_work(struct work_struct *w)
+{
+	struct nvmet_rdma_port *port = container_of(to_delayed_work(w),
+			struct nvmet_rdma_port, repair_work);
+	int ret;
+
+	if (atomic_read(&port->removing))
+		return;
+	ret = nvmet_rdma_enable_port(port);
+	if (!ret) {
+		pr_info("listening again on %pISpc\n", &port->addr);
+		return;
+	}
+	if (!atomic_read(&port->removing))
+		queue_delayed_work(nvmet_rdma_wq, &port->repair_work,
+				   NVMET_RDMA_REPAIR_DELAY);
+}
+
+/* The device under a listener went away; non-zero destroys @cm_id. */
+static int nvmet_rdma_listener_removed(struct nvmet_rdma_port *port,
+				       struct rdma_cm_id *cm_id)
+{
+	if (cmpxchg(&port->cm_id, cm_id, NULL) != cm_id)
+		return 0;	/* remove_port is destroying it */
+	pr_info("RDMA device under %pISpc removed; will listen again when it returns\n",
+		&port->addr);
+	if (!atomic_read(&port->removing))
+		queue_delayed_work(nvmet_rdma_wq, &port->repair_work,
+				   NVMET_RDMA_REPAIR_DELAY);
+	return 1;
+}
+
+static int nvmet_rdma_cm_handler(struct rdma_cm_id *cm_id,
+				 struct rdma_cm_event *event)
+{
+	struct nvmet_rdma_cm_ctx *ctx = cm_id->context;
+	struct nvmet_rdma_queue *queue;
+
+	if (event->event == RDMA_CM_EVENT_CONNECT_REQUEST)
+		return nvmet_rdma_queue_connect(cm_id, event);
+	if (ctx->listener) {
+		if (event->event == RDMA_CM_EVENT_DEVICE_REMOVAL)
+			return nvmet_rdma_listener_removed(container_of(ctx,
+					struct nvmet_rdma_port, ctx), cm_id);
+		return 0;
+	}
+
+	queue = container_of(ctx, struct nvmet_rdma_queue, ctx);
+	switch (event->event) {
+	case RDMA_CM_EVENT_ESTABLISHED:
+		nvmet_rdma_queue_established(queue);
+		break;
+	case RDMA_CM_EVENT_DISCONNECTED:
+	case RDMA_CM_EVENT_TIMEWAIT_EXIT:
+	case RDMA_CM_EVENT_ADDR_CHANGE:
+		nvmet_rdma_queue_disconnect(queue);
+		break;
+	case RDMA_CM_EVENT_REJECTED:
+	case RDMA_CM_EVENT_UNREACHABLE:
+	case RDMA_CM_EVENT_CONNECT_ERROR:
+		pr_debug("queue %d: %s (%d)\n", queue->idx,
+			 rdma_event_msg(event->event), event->status);
+		nvmet_rdma_queue_disconnect(queue);
+		break;
+	case RDMA_CM_EVENT_DEVICE_REMOVAL:
+		/*
+		 * Our ib_client remove callback ran first and has released
+		 * every queue on the device; nothing is left to do here.
+		 */
+		break;
+	default:
+		pr_debug("queue %d: unexpected CM event %s (%d)\n", queue->idx,
+			 rdma_event_msg(event->event), event->event);
+		break;
+	}
+	return 0;
+}
+
+/* ---- transport ops ---- */
+
+static int nvmet_rdma_add_port(struct nvmet_port *nport)
+{
+	struct nvmet_rdma_port *port;
+	sa_family_t af;
+	int ret;
+
+	switch (nport->adrfam) {
+	case NVMF_ADRFAM_IPV4:
+		af = AF_INET;
+		break;
+	case NVMF_ADRFAM_IPV6:
+		af = AF_INET6;
+		break;
+	default:
+		pr_err("port %u: address family %u is not IPv4 or IPv6\n",
+		       nport->portid, nport->adrfam);
+		return -EINVAL;
+	}
+
+	if (nport->inline_data_size < 0) {
+		nport->inline_data_size = NVMET_DEFAULT_INLINE;
+	} else if (nport->inline_data_size >
+		   NVMET_RDMA_MAX_INLINE_PAGES * PAGE_SIZE) {
+		pr_warn("port %u: inline_data_size %d reduced to %lu\n",
+			nport->portid, nport->inline_data_size,
+			NVMET_RDMA_MAX_INLINE_PAGES * PAGE_SIZE);
+		nport->inline_data_size = NVMET_RDMA_MAX_INLINE_PAGES *
+					  PAGE_SIZE;
+	}
+
+	port = kzalloc(sizeof(*port), GFP_KERNEL);
+	if (!port)
+		return -ENOMEM;
+	port->ctx.listener = true;
+	kref_init(&port->ref);
+	port->nport = nport;
+	INIT_DELAYED_WORK(&port->repair_work, nvmet_rdma_repair_port_work);
+	ret = inet_pton_with_scope(&init_net, af, nport->traddr,
+				   nport->trsvcid, &port->addr);
+	if (ret) {
+		pr_err("port %u: malformed address %s:%s\n", nport->portid,
+		       nport->traddr, nport->trsvcid);
+		goto err;
+	}
+	ret = nvmet_rdma_enable_port(port);
+	if (ret) {
+		pr_err("port %u: cannot listen on %pISpc (%d)\n",
+		       nport->portid, &port->addr, ret);
+		goto err;
+	}
+	nport->priv = port;
+	pr_info("enabling port %u (%pISpc)\n", nport->portid, &port->addr);
+	return 0;
+err:
+	nvmet_rdma_port_put(port);
+	return ret;
+}
+
+static void nvmet_rdma_destroy_listener(struct nvmet_rdma_port *port)
+{
+	struct rdma_cm_id *cm_id = xchg(&port->cm_id, NULL);
+
+	if (cm_id)
+		rdma_destroy_id(cm_id);
+}
+
+static void nvmet_rdma_remove_port(struct nvmet_port *nport)
+{
+	struct nvmet_rdma_port *port = nport->priv;
+	struct nvmet_rdma_queue *queue;
+
+	atomic_set(&port->removing, 1);
+	/* waits for a connect request handler in progress */
+	nvmet_rdma_destroy_listener(port);
+	cancel_delayed_work_sync(&port->repair_work);
+	nvmet_rdma_destroy_listener(port);
+
+	/* start the teardown of the port's queues; they hold @port */
+	mutex_lock(&nvmet_rdma_queue_mutex);
+	list_for_each_entry(queue, &nvmet_rdma_queues, entry)
+		if (queue->port == port)
+			nvmet_rdma_queue_disconnect(queue);
+	mutex_unlock(&nvmet_rdma_queue_mutex);
+
+	nport->priv = NULL;
+	nvmet_rdma_port_put(port);
+}
+
+static void nvmet_rdma_delete_ctrl(struct nvmet_ctrl *ctrl)
+{
+	struct nvmet_rdma_queue *queue;
+
+	mutex_lock(&nvmet_rdma_queue_mutex);
+	list_for_each_entry(queue, &nvmet_rdma_queues, entry)
+		if (queue->nsq.ctrl == ctrl)
+			nvmet_rdma_queue_disconnect(queue);
+	mutex_unlock(&nvmet_rdma_queue_mutex);
+}
+
+/* The Connect command must name the queue the CM connection was made for. */
+static u16 nvmet_rdma_install_queue(struct nvmet_sq *sq)
+{
+	struct nvmet_rdma_queue *queue =
+		container_of(sq, struct nvmet_rdma_queue, nsq);
+
+	if (sq->qid != queue->qid || sq->size > queue->sq_size) {
+		nvmet_rdma_queue_fail(queue,
+				      "Connect for qid %u size %u on a connection for qid %u size %u",
+				      sq->qid, sq->size, queue->qid,
+				      queue->sq_size);
+		return NVME_SC_CONNECT_INVALID_PARAM;
+	}
+	return NVME_SC_SUCCESS;
+}
+
+static void nvmet_rdma_disc_traddr(struct nvmet_req *req,
+				   struct nvmet_port *nport, char *traddr)
+{
+	struct nvmet_rdma_rsp *rsp = req->priv;
+	struct nvmet_rdma_port *port = nport->priv;
+	struct sockaddr *sa = (struct sockaddr *)&port->addr;
+	bool any = false;
+
+	if (sa->sa_family == AF_INET)
+		any = ((struct sockaddr_in *)sa)->sin_addr.s_addr ==
+			htonl(INADDR_ANY);
+	else if (sa->sa_family == AF_INET6)
+		any = ipv6_addr_any(&((struct sockaddr_in6 *)sa)->sin6_addr);
+
+	if (any)
+		snprintf(traddr, NVMF_TRADDR_LEN, "%pISc",
+			 &rsp->queue->cm_id->route.addr.src_addr);
+	else
+		strscpy(traddr, nport->traddr, NVMF_TRADDR_LEN);
+}
+
+static u8 nvmet_rdma_get_mdts(const struct nvmet_ctrl *ctrl)
+{
+	return NVMET_RDMA_MDTS;
+}
+
+static const struct nvmet_fabrics_ops nvmet_rdma_ops = {
+	.owner		= THIS_MODULE,
+	.type		= NVMF_TRTYPE_RDMA,
+	.flags		= NVMET_OPS_KEYED_SGLS | NVMET_OPS_INLINE_DATA,
+	.msdbd		= 1,
+	.add_port	= nvmet_rdma_add_port,
+	.remove_port	= nvmet_rdma_remove_port,
+	.queue_response	= nvmet_rdma_queue_response,
+	.delete_ctrl	= nvmet_rdma_delete_ctrl,
+	.install_queue	= nvmet_rdma_install_queue,
+	.disc_traddr	= nvmet_rdma_disc_traddr,
+	.get_mdts	= nvmet_rdma_get_mdts,
+};
+
+/* ---- device removal ---- */
+
+static int nvmet_rdma_add_one(struct ib_device *ibdev)
+{
+	return 0;
+}
+
+static void nvmet_rdma_remove_one(struct ib_device *ibdev, void *client_data)
+{
+	struct nvmet_rdma_queue *queue;
+	struct nvmet_rdma_dev *dev;
+	bool found = false;
+
+	mutex_lock(&nvmet_rdma_dev_mutex);
+	list_for_each_entry(dev, &nvmet_rdma_devs, entry) {
+		if (dev->ibdev == ibdev) {
+			found = true;
+			break;
+		}
+	}
+	if (!found) {
+		mutex_unlock(&nvmet_rdma_dev_mutex);
+		return;
+	}
+	mutex_lock(&nvmet_rdma_queue_mutex);
+	dev->removing = true;
+	list_for_each_entry(queue, &nvmet_rdma_queues, entry)
+		if (queue->dev->ibdev == ibdev)
+			nvmet_rdma_queue_disconnect(queue);
+	mutex_unlock(&nvmet_rdma_queue_mutex);
+	mutex_unlock(&nvmet_rdma_dev_mutex);
+
+	pr_info("%s removed: releasing its queues\n", dev_name(&ibdev->dev));
+	flush_workqueue(nvmet_rdma_wq);
+}
+
+static struct ib_client nvmet_rdma_ib_client = {
+	.name	= "nvmet_rdma",
+	.add	= nvmet_rdma_add_one,
+	.remove	= nvmet_rdma_remove_one,
+};
+
+static int __init nvmet_rdma_init(void)
+{
+	int ret;
+
+	nvmet_rdma_wq = alloc_workqueue("nvmet-rdma-wq", WQ_MEM_RECLAIM, 0);
+	if (!nvmet_rdma_wq)
+		return -ENOMEM;
+	ret = ib_register_client(&nvmet_rdma_ib_client);
+	if (ret)
+		goto err_wq;
+	ret = nvmet_register_transport(&nvmet_rdma_ops);
+	if (ret)
+		goto err_client;
+	return 0;
+err_client:
+	ib_unregister_client(&nvmet_rdma_ib_client);
+err_wq:
+	destroy_workqueue(nvmet_rdma_wq);
+	return ret;
+}
+
+static void __exit nvmet_rdma_exit(void)
+{
+	struct nvmet_rdma_queue *queue;
+
+	nvmet_unregister_transport(&nvmet_rdma_ops);
+	mutex_lock(&nvmet_rdma_queue_mutex);
+	list_for_each_entry(queue, &nvmet_rdma_queues, entry)
+		nvmet_rdma_queue_disconnect(queue);
+	mutex_unlock(&nvmet_rdma_queue_mutex);
+	flush_workqueue(nvmet_rdma_wq);
+	ib_unregister_client(&nvmet_rdma_ib_client);
+	destroy_workqueue(nvmet_rdma_wq);
+	ida_destroy(&nvmet_rdma_queue_ida);
+}
+
+module_init(nvmet_rdma_init);
+module_exit(nvmet_rdma_exit);
+
+MODULE_DESCRIPTION("NVMe over Fabrics target: RDMA transport");
+MODULE_LICENSE("GPL");
+MODULE_ALIAS("nvmet-transport-1");	/* NVMF_TRTYPE_RDMA */
