@@ -188,11 +188,18 @@ out_free:
 /**
  * struct nvmf_file - one open /dev/nvme-fabrics
  * @lock: serialises write and read
- * @ctrl: the controller this file created (a reference), or NULL
+ * @created: a controller was created through this file
+ * @instance: its N in nvmeN
+ * @cntlid: its controller id
+ *
+ * Only the numbers are kept, not a reference: an open file must not keep
+ * a deleted controller (and its transport's code) around.
  */
 struct nvmf_file {
 	struct mutex lock;	/* serialises write and read */
-	struct nvme_ctrl *ctrl;
+	bool created;
+	int instance;
+	u16 cntlid;
 };
 
 static int nvmf_dev_open(struct inode *inode, struct file *file)
@@ -210,8 +217,6 @@ static int nvmf_dev_release(struct inode *inode, struct file *file)
 {
 	struct nvmf_file *f = file->private_data;
 
-	if (f->ctrl)
-		nvme_put_ctrl(f->ctrl);
 	mutex_destroy(&f->lock);
 	kfree(f);
 	return 0;
@@ -235,7 +240,7 @@ static ssize_t nvmf_dev_write(struct file *file, const char __user *ubuf,
 		return PTR_ERR(buf);
 
 	mutex_lock(&f->lock);
-	if (f->ctrl) {
+	if (f->created) {
 		ret = -EINVAL;	/* one controller per open */
 		goto out;
 	}
@@ -244,9 +249,9 @@ static ssize_t nvmf_dev_write(struct file *file, const char __user *ubuf,
 		ret = PTR_ERR(ctrl);
 		goto out;
 	}
-	/* the file keeps its own reference for reading back the ids */
-	nvme_get_ctrl(ctrl);
-	f->ctrl = ctrl;
+	f->created = true;
+	f->instance = ctrl->instance;
+	f->cntlid = ctrl->cntlid;
 	ret = count;
 out:
 	mutex_unlock(&f->lock);
@@ -266,9 +271,9 @@ static ssize_t nvmf_dev_read(struct file *file, char __user *ubuf,
 	if (!buf)
 		return -ENOMEM;
 	mutex_lock(&f->lock);
-	if (f->ctrl)
+	if (f->created)
 		len = scnprintf(buf, PAGE_SIZE, "instance=%d,cntlid=%d\n",
-				f->ctrl->instance, f->ctrl->cntlid);
+				f->instance, f->cntlid);
 	else
 		len = nvmf_format_opt_list(buf, PAGE_SIZE);
 	mutex_unlock(&f->lock);
