@@ -693,9 +693,13 @@ static void nvmf_teardown_for_reconnect(struct nvmf_ctrl *fctrl)
 	struct nvme_ctrl *ctrl = &fctrl->ctrl;
 
 	nvmf_stop_keep_alive(fctrl);
-	nvme_stop_ctrl(ctrl);
+	/*
+	 * Queues first: that ends admin commands in flight (an event
+	 * handler may wait for one), then the event handling can stop.
+	 */
 	nvmf_teardown_io(fctrl, false);
 	nvmf_teardown_admin(fctrl, false);
+	nvme_stop_ctrl(ctrl);
 }
 
 static void nvmf_fail_io(struct nvmf_ctrl *fctrl)
