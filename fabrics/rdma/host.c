@@ -657,8 +657,19 @@ static int nrdma_cm_handler(struct rdma_cm_id *cm_id, struct rdma_cm_event *ev)
 		err = -ECONNRESET;
 		break;
 	case RDMA_CM_EVENT_DEVICE_REMOVAL:
-		/* the ib_client remove callback deletes the controller */
-		return 0;
+		/*
+		 * The RDMA CM waits until this ID is destroyed before the
+		 * device goes: a live queue goes through error recovery
+		 * (which frees it and reconnects once an address resolves
+		 * to a device again), a connecting one fails its attempt.
+		 */
+		if (test_bit(NRDMA_Q_ALLOCATED, &q->flags)) {
+			nrdma_queue_error(q, "RDMA device %s removed",
+					  dev_name(&cm_id->device->dev));
+			return 0;
+		}
+		err = -ENODEV;
+		break;
 	default:
 		return 0;
 	}
@@ -1066,24 +1077,26 @@ static int nrdma_add_one(struct ib_device *ibdev)
 	return 0;
 }
 
-/* Controllers on a device that goes away are deleted before it goes. */
+/*
+ * A device going away is a transport error for the controllers on it:
+ * start their recovery now (the RDMA CM's own removal, which runs after
+ * this callback, waits until their CM IDs are gone).  The controller stays
+ * and reconnects when the address has a device again, within
+ * ctrl_loss_tmo.
+ */
 static void nrdma_remove_one(struct ib_device *ibdev, void *client_data)
 {
 	struct nrdma_ctrl *ctrl;
-	bool found = false;
 
 	mutex_lock(&nrdma_ctrl_mutex);
 	list_for_each_entry(ctrl, &nrdma_ctrls, entry) {
 		if (nrdma_ctrl_uses(ctrl, ibdev)) {
-			dev_info(ctrl->fctrl.ctrl.dev, "RDMA device %s removed: deleting the controller\n",
+			dev_info(ctrl->fctrl.ctrl.dev, "RDMA device %s removed: reconnecting\n",
 				 dev_name(&ibdev->dev));
-			nvme_delete_ctrl(&ctrl->fctrl.ctrl);
-			found = true;
+			nvmf_error_recovery(&ctrl->fctrl);
 		}
 	}
 	mutex_unlock(&nrdma_ctrl_mutex);
-	if (found)
-		flush_workqueue(nvme_delete_wq);
 }
 
 static struct ib_client nrdma_ib_client = {
