@@ -481,8 +481,10 @@ static struct nvme_ctrl *ntcp_create_ctrl(struct device *dev,
 	int ret;
 
 	ctrl = kzalloc(sizeof(*ctrl), GFP_KERNEL);
-	if (!ctrl)
+	if (!ctrl) {
+		kfree(opts);
 		return ERR_PTR(-ENOMEM);
+	}
 	ret = ntcp_parse_addrs(ctrl, dev, opts);
 	if (ret)
 		goto out_free;
@@ -519,6 +521,8 @@ static struct nvme_ctrl *ntcp_create_ctrl(struct device *dev,
 	return &ctrl->fctrl.ctrl;
 
 out_free:
+	/* before nvmf_init_ctrl() the options are still ours to free */
+	kfree(opts);
 	kfree(ctrl->queues);
 	kfree(ctrl);
 	return ERR_PTR(ret);
@@ -559,6 +563,7 @@ static int __init ntcp_init(void)
 static void __exit ntcp_exit(void)
 {
 	nvmf_unregister_transport(&ntcp_transport);
+	nvmf_delete_all_ctrls(ntcp_transport.name);
 	destroy_workqueue(ntcp_wq);
 }
 
