@@ -70,7 +70,9 @@ void nvmf_unregister_transport(struct nvmf_transport_ops *ops);
 
 /**
  * struct nvmf_queue_ops - what a transport does for the shared machine
- * @admin_mq_ops: blk-mq ops of the admin tag set
+ * @admin_mq_ops: blk-mq ops of the admin tag set.  Its ->init_request
+ *	runs inside the tag set allocation, before ctrl->admin_tagset is
+ *	set: tell the sets apart by &fctrl->admin_set / &fctrl->io_set.
  * @mq_ops: blk-mq ops of the I/O tag set; its ->map_queues should call
  *	nvmf_map_queues()
  * @cmd_size: per-request driver data, starting with struct nvme_request

@@ -220,7 +220,8 @@ static int nvme_loop_init_request(struct blk_mq_tag_set *set,
 	struct nvme_ctrl *nctrl = set->driver_data;
 	struct nvme_loop_ctrl *ctrl = to_loop_ctrl(to_nvmf_ctrl(nctrl));
 	struct nvme_loop_iod *iod = blk_mq_rq_to_pdu(rq);
-	unsigned int qid = set == nctrl->admin_tagset ? 0 : hctx_idx + 1;
+	/* runs while the tag set is being allocated: compare the set itself */
+	unsigned int qid = set == &ctrl->fctrl.admin_set ? 0 : hctx_idx + 1;
 
 	iod->nreq.ctrl = nctrl;
 	iod->queue = &ctrl->queues[qid];
