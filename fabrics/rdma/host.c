@@ -643,7 +643,7 @@ static int nrdma_cm_handler(struct rdma_cm_id *cm_id, struct rdma_cm_event *ev)
 	case RDMA_CM_EVENT_UNREACHABLE:
 		dev_err(nrdma_dev(q), "rdma queue %d: %s (%d)\n", q->qid,
 			rdma_event_msg(ev->event), ev->status);
-		err = -ECONNRESET;
+		err = ev->status < 0 ? ev->status : -ECONNRESET;
 		break;
 	case RDMA_CM_EVENT_DISCONNECTED:
 	case RDMA_CM_EVENT_ADDR_CHANGE:
