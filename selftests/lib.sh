@@ -320,6 +320,24 @@ nvme_wait_ctrls() {
 	done
 }
 
+# require_ctrls TIMEOUT SERIAL:COUNT...: one TAP result for "the controllers
+# came up"; if they did not, fail every remaining planned test and exit.
+require_ctrls() {
+	local timeout=$1 desc n=0 spec list=""
+	shift
+	for spec in "$@"; do
+		list="${list:+$list+}${spec#*:}"
+		n=$((n + 1))
+	done
+	desc="$n controllers with $list namespaces come up live"
+	if ! nvme_wait_ctrls "$timeout" "$@"; then
+		not_ok "$desc"
+		fail_rest "controllers did not come up"
+		ktap_finish
+	fi
+	ok "$desc"
+}
+
 # nvme_diag: print the NVMe state for debugging a failure
 nvme_diag() {
 	local c

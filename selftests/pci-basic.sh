@@ -22,12 +22,7 @@ else
 	check "nvme is our module from updates/" our_module_loaded nvme
 fi
 
-if ! nvme_wait_ctrls 60 one:1 three:3 tiny:1; then
-	not_ok "3 controllers with 1+3+1 namespaces come up live"
-	fail_rest "controllers did not come up"
-	ktap_finish
-fi
-ok "3 controllers with 1+3+1 namespaces come up live"
+require_ctrls 60 one:1 three:3 tiny:1
 A=${CTRL[one]} B=${CTRL[three]} C=${CTRL[tiny]}
 diag "controllers: one=$A three=$B tiny=$C"
 

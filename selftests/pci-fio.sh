@@ -15,12 +15,7 @@
 nsall=(one:1 three:1 three:2 three:3 tiny:1)
 tap_plan 6
 
-if ! nvme_wait_ctrls 60 one:1 three:3 tiny:1; then
-	not_ok "3 controllers with 1+3+1 namespaces come up live"
-	fail_rest "controllers did not come up"
-	ktap_finish
-fi
-ok "3 controllers with 1+3+1 namespaces come up live"
+require_ctrls 60 one:1 three:3 tiny:1
 
 # run_fio NAME GLOBAL_OPTS...: one job per namespace, all in parallel
 run_fio() {

@@ -15,12 +15,7 @@
 targets=(one:1 three:2 tiny:1)
 tap_plan $(( ${#targets[@]} * 7 + 1 ))
 
-if ! nvme_wait_ctrls 60 one:1 three:3 tiny:1; then
-	not_ok "3 controllers with 1+3+1 namespaces come up live"
-	fail_rest "controllers did not come up"
-	ktap_finish
-fi
-ok "3 controllers with 1+3+1 namespaces come up live"
+require_ctrls 60 one:1 three:3 tiny:1
 
 mnt=/mnt/nvme-fs
 mkdir -p "$mnt"

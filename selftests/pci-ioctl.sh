@@ -16,12 +16,7 @@
 
 tap_plan 13
 
-if ! nvme_wait_ctrls 60 one:1 three:3 tiny:1; then
-	not_ok "3 controllers with 1+3+1 namespaces come up live"
-	fail_rest "controllers did not come up"
-	ktap_finish
-fi
-ok "3 controllers with 1+3+1 namespaces come up live"
+require_ctrls 60 one:1 three:3 tiny:1
 A=${CTRL[one]} B=${CTRL[three]} C=${CTRL[tiny]}
 
 if [ ! -x "$PROBE" ]; then

@@ -17,12 +17,7 @@ CYCLES=${CYCLES:-20}
 tap_plan 12
 
 topology=(one:1 three:3 tiny:1)
-if ! nvme_wait_ctrls 60 "${topology[@]}"; then
-	not_ok "3 controllers with 1+3+1 namespaces come up live"
-	fail_rest "controllers did not come up"
-	ktap_finish
-fi
-ok "3 controllers with 1+3+1 namespaces come up live"
+require_ctrls 60 "${topology[@]}"
 
 check_fails "rmmod nvme_core fails while nvme uses it" rmmod nvme_core
 check "nvme_core still loaded" test -d /sys/module/nvme_core

@@ -19,12 +19,7 @@
 
 tap_plan 13
 
-if ! nvme_wait_ctrls 60 one:1 three:3 tiny:1; then
-	not_ok "3 controllers with 1+3+1 namespaces come up live"
-	fail_rest "controllers did not come up"
-	ktap_finish
-fi
-ok "3 controllers with 1+3+1 namespaces come up live"
+require_ctrls 60 one:1 three:3 tiny:1
 
 # fio_loop TAG DEV: run verified fio passes on DEV until /tmp/stop-TAG exists
 # (at least 2 passes); the status ends up in /tmp/fio-TAG.rc.
