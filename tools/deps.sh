@@ -12,6 +12,7 @@ pkgs=(
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1 dkms
 	qemu-system-x86 busybox-static kmod cpio xz-utils
 	nvme-cli fio iproute2 rdma-core ibverbs-utils e2fsprogs util-linux
+	librdmacm-dev libibverbs-dev
 	sparse cmake g++ make googletest libgtest-dev
 	python3 gzip coreutils
 )
