@@ -86,6 +86,7 @@ tt_fio() {
 	else
 		not_ok "fio $name: verified random writes on $*" "fio exit status $rc"
 		diag "$(grep -E 'err=|verify|error|fio:' "$log" | head -n 20)"
+		diag "$(tail -n 15 "$log")"
 		diag "$(dmesg | tail -n 20)"
 	fi
 }
@@ -201,7 +202,7 @@ nvmet_clear
 modprobe -r nvmet-tcp nvmet 2>/dev/null
 check "disconnect, configfs teardown and unload leave nothing" \
 	test ! -d /sys/module/nvmet_tcp -a ! -d /sys/module/nvmet -a \
-	-z "$(ss -Htan '( sport = :4420 or sport = :4421 or sport = :4422 )' 2>/dev/null)"
+	-z "$(ss -Htan '( sport = :4420 or sport = :4421 or sport = :4422 )' 2>/dev/null | grep -v TIME-WAIT)"
 rm -f "$FILE"
 
 ktap_finish
