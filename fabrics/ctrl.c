@@ -628,6 +628,8 @@ static int nvmf_setup_io(struct nvmf_ctrl *fctrl, bool first)
 					    fctrl->ops->cmd_size);
 		if (ret)
 			goto out_free;
+		/* before any request queue exists on the set */
+		fctrl->io_set.flags |= fctrl->ops->io_set_flags;
 		fctrl->connect_q = blk_mq_init_queue(&fctrl->io_set);
 		if (IS_ERR(fctrl->connect_q)) {
 			ret = PTR_ERR(fctrl->connect_q);

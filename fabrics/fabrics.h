@@ -78,6 +78,8 @@ void nvmf_unregister_transport(struct nvmf_transport_ops *ops);
  * @cmd_size: per-request driver data, starting with struct nvme_request
  * @nr_maps: queue maps the I/O tag set uses: 1 (default), 2 (+ read,
  *	for nr_write_queues) or 3 (+ poll)
+ * @io_set_flags: BLK_MQ_F_* added to the I/O tag set, e.g.
+ *	BLK_MQ_F_BLOCKING when ->queue_rq may sleep (sends on a socket)
  * @alloc_queue: establish the transport connection of queue @qid (0 is
  *	admin) with @depth entries.  The queue must then carry a Connect
  *	command (nvmf_check_ready() lets only that through) and deliver
@@ -104,6 +106,7 @@ struct nvmf_queue_ops {
 	const struct blk_mq_ops *mq_ops;
 	unsigned int cmd_size;
 	unsigned int nr_maps;
+	unsigned int io_set_flags;
 	int (*alloc_queue)(struct nvmf_ctrl *fctrl, int qid,
 			   unsigned int depth);
 	void (*start_queue)(struct nvmf_ctrl *fctrl, int qid);

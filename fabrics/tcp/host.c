@@ -413,6 +413,8 @@ static const struct nvmf_queue_ops ntcp_queue_ops = {
 	.mq_ops		= &ntcp_mq_ops,
 	.cmd_size	= sizeof(struct ntcp_req),
 	.nr_maps	= HCTX_MAX_TYPES,
+	/* ->queue_rq sends on the socket itself when it can (socket lock) */
+	.io_set_flags	= BLK_MQ_F_BLOCKING,
 	.alloc_queue	= ntcp_alloc_queue,
 	.start_queue	= ntcp_start_queue,
 	.stop_queue	= ntcp_stop_queue,
