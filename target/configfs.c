@@ -1185,6 +1185,8 @@ static void nvmet_port_drop(struct config_group *group,
 	nvmet_disable_port(port);
 	list_del_init(&port->entry);
 	up_write(&nvmet_config_sem);
+	/* controllers (and their discovery log reads) still point at it */
+	nvmet_port_wait_ctrls(port);
 	config_item_put(item);
 }
 

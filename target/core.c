@@ -20,6 +20,7 @@ LIST_HEAD(nvmet_ports);
 struct nvmet_subsys *nvmet_disc_subsys;
 u64 nvmet_genctr;
 struct workqueue_struct *nvmet_wq;
+DECLARE_WAIT_QUEUE_HEAD(nvmet_port_wq);
 
 static const struct nvmet_fabrics_ops *nvmet_transports[NVMF_TRTYPE_MAX];
 
@@ -114,6 +115,7 @@ void nvmet_disable_port(struct nvmet_port *port)
 		return;
 	port->enabled = false;
 	ops->remove_port(port);
+	nvmet_port_del_ctrls(port, nvmet_disc_subsys);
 	port->tr_ops = NULL;
 	port->priv = NULL;
 	module_put(ops->owner);
@@ -645,18 +647,43 @@ bool nvmet_host_allowed(struct nvmet_subsys *subsys, const char *hostnqn)
 	return false;
 }
 
+/*
+ * nvmet_config_sem held: is @port (from a request, possibly stale) an
+ * enabled port?  Compares pointers only, so a freed port is never read.
+ */
+static bool nvmet_port_live(struct nvmet_port *port)
+{
+	struct nvmet_port *p;
+
+	if (!port)
+		return false;
+	list_for_each_entry(p, &nvmet_ports, entry)
+		if (p == port)
+			return port->enabled;
+	return false;
+}
+
+/* Wait until every controller created through @port is gone. */
+void nvmet_port_wait_ctrls(struct nvmet_port *port)
+{
+	while (!wait_event_timeout(nvmet_port_wq,
+				   !atomic_read(&port->nr_ctrls), 10 * HZ))
+		pr_warn("port %u: waiting for %d controllers to go\n",
+			port->portid, atomic_read(&port->nr_ctrls));
+}
+
 /* nvmet_config_sem held: the subsystem @nqn as seen through @port */
 static struct nvmet_subsys *nvmet_port_find_subsys(struct nvmet_port *port,
 						   const char *nqn)
 {
 	struct nvmet_subsys_link *l;
 
+	if (!nvmet_port_live(port))
+		return NULL;
 	if (!strcmp(nqn, NVMF_DISC_NQN)) {
 		kref_get(&nvmet_disc_subsys->ref);
 		return nvmet_disc_subsys;
 	}
-	if (!port)
-		return NULL;
 	list_for_each_entry(l, &port->subsystems, entry) {
 		if (!strcmp(l->subsys->subsysnqn, nqn)) {
 			kref_get(&l->subsys->ref);
@@ -791,9 +818,13 @@ static void nvmet_fatal_work(struct work_struct *work)
 
 void nvmet_ctrl_fatal_error(struct nvmet_ctrl *ctrl)
 {
-	if (test_and_set_bit(NVMET_CTRL_FATAL, &ctrl->flags))
+	/* a controller found on a list may already be on its way out */
+	if (!kref_get_unless_zero(&ctrl->ref))
 		return;
-	kref_get(&ctrl->ref);
+	if (test_and_set_bit(NVMET_CTRL_FATAL, &ctrl->flags)) {
+		nvmet_ctrl_put(ctrl);
+		return;
+	}
 	queue_work(nvmet_wq, &ctrl->fatal_work);
 }
 EXPORT_SYMBOL_GPL(nvmet_ctrl_fatal_error);
@@ -804,13 +835,16 @@ static void nvmet_ctrl_free_work(struct work_struct *work)
 					       free_work);
 	struct nvmet_subsys *subsys = ctrl->subsys;
 
-	cancel_delayed_work_sync(&ctrl->ka_work);
-	cancel_work_sync(&ctrl->async_event_work);
-	flush_work(&ctrl->fatal_work);
+	/* off the list first: nobody can queue events or find it after */
 	mutex_lock(&subsys->lock);
 	list_del(&ctrl->subsys_entry);
 	mutex_unlock(&subsys->lock);
+	cancel_delayed_work_sync(&ctrl->ka_work);
+	cancel_work_sync(&ctrl->async_event_work);
+	flush_work(&ctrl->fatal_work);
 	ida_free(&subsys->cntlids, ctrl->cntlid);
+	if (ctrl->port && atomic_dec_and_test(&ctrl->port->nr_ctrls))
+		wake_up_all(&nvmet_port_wq);
 	pr_info("deleted ctrl %u of %s\n", ctrl->cntlid, subsys->subsysnqn);
 	kfree(ctrl->changed_ns);
 	kfree(ctrl->sqs);
@@ -838,6 +872,12 @@ void nvmet_ctrl_put(struct nvmet_ctrl *ctrl)
 	kref_put(&ctrl->ref, nvmet_ctrl_release);
 }
 EXPORT_SYMBOL_GPL(nvmet_ctrl_put);
+
+static void nvmet_port_unref(struct nvmet_port *port)
+{
+	if (atomic_dec_and_test(&port->nr_ctrls))
+		wake_up_all(&nvmet_port_wq);
+}
 
 static u64 nvmet_init_cap(void)
 {
@@ -882,6 +922,8 @@ u16 nvmet_alloc_ctrl(const char *subsysnqn, const char *hostnqn,
 		nvmet_subsys_put(subsys);
 		return NVMET_ERR(NVME_SC_CONNECT_INVALID_HOST);
 	}
+	/* counted while the port is known to be live (config sem held) */
+	atomic_inc(&req->port->nr_ctrls);
 	up_read(&nvmet_config_sem);
 
 	ctrl = kzalloc(sizeof(*ctrl), GFP_KERNEL);
@@ -914,6 +956,7 @@ u16 nvmet_alloc_ctrl(const char *subsysnqn, const char *hostnqn,
 		pr_warn_ratelimited("no controller id left in %s\n", subsysnqn);
 		kfree(ctrl->changed_ns);
 		kfree(ctrl);
+		nvmet_port_unref(req->port);
 		nvmet_subsys_put(subsys);
 		return NVMET_ERR(NVME_SC_CONNECT_CTRL_BUSY);
 	}
@@ -935,6 +978,7 @@ out_free:
 	kfree(ctrl->changed_ns);
 	kfree(ctrl);
 out_put:
+	nvmet_port_unref(req->port);
 	nvmet_subsys_put(subsys);
 	return NVMET_ERR(NVME_SC_INTERNAL);
 }

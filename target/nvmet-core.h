@@ -161,6 +161,7 @@ struct nvmet_ns *nvmet_find_ns(struct nvmet_ctrl *ctrl, __le32 nsid);
 void nvmet_put_ns(struct nvmet_ns *ns);
 int nvmet_enable_port(struct nvmet_port *port);
 void nvmet_disable_port(struct nvmet_port *port);
+void nvmet_port_wait_ctrls(struct nvmet_port *port);
 void nvmet_port_del_ctrls(struct nvmet_port *port, struct nvmet_subsys *subsys);
 bool nvmet_host_allowed(struct nvmet_subsys *subsys, const char *hostnqn);
 void nvmet_add_async_event(struct nvmet_ctrl *ctrl, u8 type, u8 info, u8 lid);

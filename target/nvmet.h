@@ -119,10 +119,12 @@ struct nvmet_subsys;
  * @add_port: start listening on @port (its addr_* fields are set and
  *	locked while enabled).  Return 0 or a negative errno; configfs passes
  *	the errno to the writer of the symlink.
- * @remove_port: stop listening and tear down every queue accepted on
- *	@port.  Must not return before no new Connect can arrive through it
- *	and every queue accepted on it has been destroyed (nvmet_sq_destroy()
- *	returned): the core frees the port right after.
+ * @remove_port: stop listening and start tearing down every queue
+ *	accepted on @port.  Must not return before no new Connect can arrive
+ *	through it; queue teardown may finish later (the core waits for the
+ *	port's controllers to go before freeing the port, and a Connect that
+ *	names a port no longer enabled fails).  Called with the core's config
+ *	lock held: do not wait for queues here.
  * @queue_response: send req->cqe (and for a read the data in req->sg).
  *	Called from any context, must not sleep.
  * @delete_ctrl: tear down all queues of @ctrl (asynchronously is fine).
@@ -185,6 +187,7 @@ void nvmet_unregister_transport(const struct nvmet_fabrics_ops *ops);
  * @ana_default_group: ana_groups/1
  * @is_referral: this object is a referral entry, not a real port
  * @parent: for a referral, its port
+ * @nr_ctrls: controllers created through this port (core internal)
  */
 struct nvmet_port {
 	struct list_head entry;
@@ -208,6 +211,7 @@ struct nvmet_port {
 	struct config_group ana_default_group;
 	bool is_referral;
 	struct nvmet_port *parent;
+	atomic_t nr_ctrls;
 };
 
 /* ---- Queues ---- */
