@@ -7,6 +7,6 @@
 # a file namespace, mkfs + remount, namespace add/remove, port outage with
 # reconnect, RDMA device removal, disconnect and unload).
 #
-# (VM header once it passes: mem=2G smp=2 timeout=420 modules=nvme-core,nvme-fabrics,nvme-rdma)
+# VM: mem=2G smp=2 timeout=420 modules=nvme-core,nvme-fabrics,nvme-rdma
 
 RDMA_TARGET=debian RDMA_HOST=ours exec bash "$(dirname "$0")/rdma-target.sh"
