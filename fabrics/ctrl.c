@@ -294,6 +294,9 @@ enum blk_eh_timer_return nvmf_timeout(struct nvmf_ctrl *fctrl,
 	struct nvme_request *nr = nvme_req(rq);
 
 	if (nvme_ctrl_state(ctrl) == NVME_CTRL_LIVE) {
+		/* the AER stays outstanding until an event happens */
+		if (nr->flags & NVME_REQ_NO_TIMEOUT)
+			return BLK_EH_RESET_TIMER;
 		dev_warn_ratelimited(ctrl->dev,
 				     "queue %d: command 0x%x (tag %d) timed out, recovering\n",
 				     qid, nr->cmd.opc, rq->tag);

@@ -746,6 +746,9 @@ void ntcp_io_work(struct work_struct *work)
 	} while (again && time_before(jiffies, deadline));
 	mutex_unlock(&q->lock);
 
+	if (test_bit(NTCP_Q_PEER_CLOSED, &q->flags) && !again)
+		ntcp_queue_error(q, "connection closed by the target");
+
 	if (test_bit(NTCP_Q_ERR, &q->flags))
 		goto error;
 	if (again)
@@ -804,11 +807,16 @@ void ntcp_sk_state_change(struct sock *sk)
 	q = sk->sk_user_data;
 	if (q) {
 		orig = q->sk_state_change;
-		/* any state on the way down means the peer is gone */
+		/*
+		 * Any state on the way down means the peer is gone.  io_work
+		 * reads what is still queued first (a termination request
+		 * says more than "closed"), then fails the queue.
+		 */
 		if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_CLOSE_WAIT |
 					   TCPF_LAST_ACK | TCPF_FIN_WAIT1 |
-					   TCPF_FIN_WAIT2))
-			ntcp_queue_error(q, "connection closed by the target");
+					   TCPF_FIN_WAIT2) &&
+		    !test_and_set_bit(NTCP_Q_PEER_CLOSED, &q->flags))
+			queue_work_on(q->io_cpu, ntcp_wq, &q->io_work);
 	}
 	read_unlock_bh(&sk->sk_callback_lock);
 	if (orig)
@@ -955,8 +963,6 @@ static enum blk_eh_timer_return ntcp_timeout(struct request *rq)
 	struct ntcp_req *req = blk_mq_rq_to_pdu(rq);
 	struct ntcp_queue *q = req->queue;
 
-	dev_warn_ratelimited(ntcp_dev(q), "nvme-tcp queue %u: command id %#x (opcode %#x) timed out\n",
-			     q->qid, req->cid, req->req.cmd.opc);
 	return nvmf_timeout(&q->ctrl->fctrl, rq, q->qid);
 }
 

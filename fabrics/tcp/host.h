@@ -52,6 +52,7 @@ struct ntcp_ctrl;
 #define NTCP_Q_ERR		3	/* protocol or socket error seen */
 #define NTCP_Q_ERR_HANDLED	4	/* the error went to the recovery */
 #define NTCP_Q_POLLING		5	/* ->poll is receiving */
+#define NTCP_Q_PEER_CLOSED	6	/* the socket is going down */
 
 /* the sender's progress with one request (struct ntcp_req.tx) */
 enum ntcp_tx_state {
