@@ -367,6 +367,10 @@ static void nvme_loop_free_ctrl(struct nvmf_ctrl *fctrl)
 {
 	struct nvme_loop_ctrl *ctrl = to_loop_ctrl(fctrl);
 
+	/* the target side looks controllers up until here */
+	mutex_lock(&nvme_loop_lock);
+	list_del_init(&ctrl->entry);
+	mutex_unlock(&nvme_loop_lock);
 	kfree(ctrl->queues);
 	kfree(ctrl);
 }
@@ -428,10 +432,7 @@ static struct nvme_ctrl *nvme_loop_create_ctrl(struct device *dev,
 
 	ret = nvmf_setup_ctrl(&ctrl->fctrl);
 	if (ret) {
-		mutex_lock(&nvme_loop_lock);
-		list_del_init(&ctrl->entry);
-		mutex_unlock(&nvme_loop_lock);
-		nvmf_abort_ctrl(&ctrl->fctrl);
+		nvmf_abort_ctrl(&ctrl->fctrl);	/* unlists it, frees it */
 		return ERR_PTR(ret);
 	}
 	dev_info(ctrl->fctrl.ctrl.dev, "new loop controller nvme%d to %s, %u I/O queues\n",
