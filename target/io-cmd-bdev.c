@@ -268,36 +268,10 @@ u16 nvmet_parse_io_cmd(struct nvmet_req *req)
 	}
 	req->ns = ns;	/* dropped by nvmet_req_complete() */
 	nsze = (u64)ns->size >> ns->blksize_shift;
-
-	switch (req->cmd->opc) {
-	case NVME_IO_READ:
-	case NVME_IO_WRITE:
-		status = nvmet_lba_check(nvmet_rw_slba(req), nvmet_rw_nlb(req),
-					 nsze);
-		if (status) {
-			req->error_loc = offsetof(struct nvme_sqe, cdw10);
-			return status;
-		}
-		req->data_len = nvmet_rw_nlb(req) << ns->blksize_shift;
-		break;
-	case NVME_IO_WRITE_ZEROES:
-		status = nvmet_lba_check(nvmet_rw_slba(req), nvmet_rw_nlb(req),
-					 nsze);
-		if (status) {
-			req->error_loc = offsetof(struct nvme_sqe, cdw10);
-			return status;
-		}
-		break;
-	case NVME_IO_DSM:
-		req->data_len = ((nvmet_cdw(req, 10) & 0xff) + 1) *
-			sizeof(struct nvme_dsm_range);
-		break;
-	case NVME_IO_FLUSH:
-		break;
-	default:
-		req->error_loc = offsetof(struct nvme_sqe, opc);
-		return NVMET_ERR(NVME_SC_INVALID_OPCODE);
-	}
+	status = nvmet_io_cmd_check(req->cmd, nsze, ns->blksize_shift,
+				    &req->data_len, &req->error_loc);
+	if (status)
+		return status;
 	if (ns->bdev)
 		return nvmet_bdev_parse_io_cmd(req);
 	return nvmet_file_parse_io_cmd(req);

@@ -438,3 +438,41 @@ u16 nvmet_cntlid_range_check(u16 min, u16 max)
 		return NVMET_ERR(NVME_SC_INVALID_FIELD);
 	return NVME_SC_SUCCESS;
 }
+
+/*
+ * The command-independent checks of an I/O command against a namespace of
+ * @nsze blocks of 1 << @lba_shift bytes: opcode, LBA range, and the number
+ * of data bytes it moves (*@data_len).  On failure *@error_loc is the byte
+ * offset of the offending field in the command.
+ */
+u16 nvmet_io_cmd_check(const struct nvme_sqe *cmd, u64 nsze, u8 lba_shift,
+		       u32 *data_len, u16 *error_loc)
+{
+	u64 slba = (u64)le32_to_cpu(cmd->cdw11) << 32 | le32_to_cpu(cmd->cdw10);
+	u32 nlb = (le32_to_cpu(cmd->cdw12) & NVME_RW_NLB_MASK) + 1;
+	u16 status;
+
+	*data_len = 0;
+	switch (cmd->opc) {
+	case NVME_IO_READ:
+	case NVME_IO_WRITE:
+	case NVME_IO_WRITE_ZEROES:
+		status = nvmet_lba_check(slba, nlb, nsze);
+		if (status) {
+			*error_loc = offsetof(struct nvme_sqe, cdw10);
+			return status;
+		}
+		if (cmd->opc != NVME_IO_WRITE_ZEROES)
+			*data_len = nlb << lba_shift;
+		return 0;
+	case NVME_IO_DSM:
+		*data_len = ((le32_to_cpu(cmd->cdw10) & 0xff) + 1) *
+			(u32)sizeof(struct nvme_dsm_range);
+		return 0;
+	case NVME_IO_FLUSH:
+		return 0;
+	default:
+		*error_loc = offsetof(struct nvme_sqe, opc);
+		return NVMET_ERR(NVME_SC_INVALID_OPCODE);
+	}
+}

@@ -85,6 +85,9 @@ void nvmet_changed_ns_add(__le32 *list, unsigned int *nr, unsigned int max,
 
 u16 nvmet_cc_check(u32 cc);
 
+u16 nvmet_io_cmd_check(const struct nvme_sqe *cmd, u64 nsze, u8 lba_shift,
+		       u32 *data_len, u16 *error_loc);
+
 u16 nvmet_connect_check(u16 recfmt, u16 qid, u16 sqsize, u16 max_qid,
 			u16 max_qsize, u32 kato, u16 *ipo);
 u16 nvmet_cntlid_range_check(u16 min, u16 max);
