@@ -103,6 +103,9 @@ int nvmet_enable_port(struct nvmet_port *port)
 		module_put(ops->owner);
 		return ret;
 	}
+	/* tell hosts (discovery TREQ) they may turn SQ flow control off */
+	if (ops->flags & NVMET_OPS_DISABLE_SQFLOW)
+		port->treq |= NVMF_TREQ_DISABLE_SQFLOW;
 	port->enabled = true;
 	return 0;
 }
@@ -176,11 +179,11 @@ void nvmet_sq_destroy(struct nvmet_sq *sq)
 {
 	struct nvmet_ctrl *ctrl = sq->ctrl;
 
-	/* outstanding AERs never complete by themselves */
-	if (ctrl && sq->qid == 0)
-		nvmet_fail_aers(ctrl);
 	percpu_ref_kill_and_confirm(&sq->ref, nvmet_sq_confirm);
 	wait_for_completion(&sq->confirm_done);
+	/* no new AER can come in now; those waiting never end by themselves */
+	if (ctrl && sq->qid == 0)
+		nvmet_fail_aers(ctrl);
 	wait_for_completion(&sq->free_done);
 	percpu_ref_exit(&sq->ref);
 	if (ctrl) {
