@@ -20,7 +20,7 @@ LIST_HEAD(nvmet_ports);
 struct nvmet_subsys *nvmet_disc_subsys;
 u64 nvmet_genctr;
 struct workqueue_struct *nvmet_wq;
-DECLARE_WAIT_QUEUE_HEAD(nvmet_port_wq);
+static DECLARE_WAIT_QUEUE_HEAD(nvmet_port_wq);
 
 static const struct nvmet_fabrics_ops *nvmet_transports[NVMF_TRTYPE_MAX];
 
