@@ -175,6 +175,7 @@ struct nvmet_fc_fod {
  * @rq: copy of the request
  * @rq.raw: as bytes
  * @rq.hdr: its header
+ * @rq.conn: (aligns the buffer for the 64-bit ids)
  * @out: the response
  * @out.assoc: LS_ACC of Create Association
  * @out.conn: LS_ACC of Create I/O Connection
@@ -190,6 +191,7 @@ struct nvmet_fc_ls_ctx {
 	union {
 		u8 raw[NVME_FC_LS_RQST_MAX];
 		struct nvme_fc_ls_hdr hdr;
+		struct nvme_fc_ls_create_conn conn;	/* for alignment */
 	} rq;
 	union {
 		struct nvme_fc_ls_create_assoc_acc assoc;
@@ -569,8 +571,11 @@ static void nvmet_fc_recv_work(struct work_struct *work)
 	req->cmd = &fod->cmd;
 	req->cqe = &fod->cqe;
 	req->port = assoc->port;
+	/* a failed init may free the fod (and its reference) at once */
+	kref_get(&assoc->ref);
 	ok = nvmet_req_init(req, &q->cq, &q->sq, &nvmet_fc_tgt_ops);
 	nvmet_fc_unpend(assoc);
+	nvmet_fc_assoc_put(assoc);
 	if (!ok)
 		return;		/* answered through ->queue_response */
 
