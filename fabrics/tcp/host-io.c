@@ -444,80 +444,65 @@ static int ntcp_handle_rsp(struct ntcp_queue *q, struct nvme_tcp_rsp_pdu *p)
 	return 0;
 }
 
+/* the host's view of @req's data, for the shared checks in wire.c */
+static void ntcp_xfer_state(struct ntcp_req *req, struct nvme_tcp_host_xfer *x)
+{
+	x->len = req->data_len;
+	x->done = req->xfer_off;
+	x->read = rq_data_dir(blk_mq_rq_from_pdu(req)) == READ;
+	x->wait_r2t = req->tx == NTCP_TX_WAIT_R2T;
+}
+
 static int ntcp_handle_c2h(struct ntcp_queue *q, struct nvme_tcp_data_pdu *p)
 {
-	u32 off = le32_to_cpu(p->datao), len = le32_to_cpu(p->datal);
+	struct nvme_tcp_wire_err err = { };
+	struct nvme_tcp_host_xfer x;
 	struct ntcp_req *req;
-	struct request *rq;
 
 	req = ntcp_find_req(q, p->cccid, "C2HData");
 	if (!req)
 		return -EPROTO;
-	rq = blk_mq_rq_from_pdu(req);
-	if (!req->data_len || rq_data_dir(rq) != READ ||
-	    req->tx != NTCP_TX_IDLE) {
-		ntcp_queue_error(q, "C2HData for command id %#x that reads no data",
+	if (req->tx != NTCP_TX_IDLE) {
+		ntcp_queue_error(q, "C2HData for command id %#x before it was sent",
 				 p->cccid);
 		return -EPROTO;
 	}
-	if (len != nvme_tcp_data_len(&p->hdr) || !len) {
-		ntcp_queue_error(q, "C2HData length %u does not match its PDU", len);
-		return -EPROTO;
-	}
-	if (off != req->xfer_off) {
-		ntcp_queue_error(q, "C2HData for command id %#x at offset %u, expected %u",
-				 p->cccid, off, req->xfer_off);
-		return -EPROTO;
-	}
-	if (len > req->data_len - off) {
-		ntcp_queue_error(q,
-				 "C2HData for command id %#x beyond its buffer (offset %u length %u, buffer %u)",
-				 p->cccid, off, len, req->data_len);
-		return -EPROTO;
-	}
-	if ((p->hdr.flags & NVME_TCP_F_DATA_SUCCESS) &&
-	    off + len != req->data_len) {
-		ntcp_queue_error(q, "C2HData SUCCESS flag for command id %#x before its last byte",
-				 p->cccid);
+	ntcp_xfer_state(req, &x);
+	if (nvme_tcp_check_c2h_data(p, &x, &err)) {
+		ntcp_queue_error(q, "%s (command id %#x, offset %u length %u, buffer %u)",
+				 err.reason, p->cccid, le32_to_cpu(p->datao),
+				 le32_to_cpu(p->datal), req->data_len);
 		return -EPROTO;
 	}
 	q->rx_req = req;
 	q->rx_flags = p->hdr.flags;
-	q->rx_data = len;
+	q->rx_data = le32_to_cpu(p->datal);
 	q->rx_crc = nvme_tcp_crc_init();
 	q->rx_left = nvme_tcp_pad_len(&p->hdr);
 	q->rx = q->rx_left ? NTCP_RX_PAD : NTCP_RX_DATA;
 	if (!q->rx_left)
-		q->rx_left = len;
+		q->rx_left = q->rx_data;
 	return 0;
 }
 
 static int ntcp_handle_r2t(struct ntcp_queue *q, struct nvme_tcp_r2t_pdu *p)
 {
-	u32 off = le32_to_cpu(p->r2to), len = le32_to_cpu(p->r2tl);
+	struct nvme_tcp_wire_err err = { };
+	struct nvme_tcp_host_xfer x;
 	struct ntcp_req *req;
 
 	req = ntcp_find_req(q, p->cccid, "R2T");
 	if (!req)
 		return -EPROTO;
-	if (!req->data_len || rq_data_dir(blk_mq_rq_from_pdu(req)) != WRITE) {
-		ntcp_queue_error(q, "R2T for command id %#x that writes no data",
-				 p->cccid);
-		return -EPROTO;
-	}
-	if (req->tx != NTCP_TX_WAIT_R2T) {
-		ntcp_queue_error(q, "R2T for command id %#x that is not waiting for one",
-				 p->cccid);
-		return -EPROTO;
-	}
-	if (!len || off != req->xfer_off || len > req->data_len - off) {
-		ntcp_queue_error(q,
-				 "R2T for command id %#x asks for offset %u length %u (sent %u of %u)",
-				 p->cccid, off, len, req->xfer_off, req->data_len);
+	ntcp_xfer_state(req, &x);
+	if (nvme_tcp_check_r2t(p, &x, &err)) {
+		ntcp_queue_error(q, "%s (command id %#x, offset %u length %u, sent %u of %u)",
+				 err.reason, p->cccid, le32_to_cpu(p->r2to),
+				 le32_to_cpu(p->r2tl), req->xfer_off, req->data_len);
 		return -EPROTO;
 	}
 	req->ttag = le16_to_cpu(p->ttag);
-	req->r2t_end = off + len;
+	req->r2t_end = le32_to_cpu(p->r2to) + le32_to_cpu(p->r2tl);
 	ntcp_build_h2c(q, req);
 	list_add_tail(&req->entry, &q->send_list);
 	return 0;

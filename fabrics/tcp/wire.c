@@ -407,6 +407,52 @@ int nvme_tcp_check_h2c_data(const struct nvme_tcp_data_pdu *d,
 	return 0;
 }
 
+int nvme_tcp_check_c2h_data(const struct nvme_tcp_data_pdu *d,
+			    const struct nvme_tcp_host_xfer *x,
+			    struct nvme_tcp_wire_err *err)
+{
+	u64 off = le32_to_cpu(d->datao), len = le32_to_cpu(d->datal);
+
+	if (!x->read || !x->len)
+		return wire_fail(err, "C2HData for a command that reads no data",
+				 NVME_TCP_FES_PDU_SEQ_ERR, 0);
+	if (off != x->done)
+		return wire_fail(err, "C2HData offset out of order",
+				 NVME_TCP_FES_DATA_OUT_OF_RANGE,
+				 offsetof(struct nvme_tcp_data_pdu, datao));
+	if (off + len > x->len)
+		return wire_fail(err, "C2HData beyond the command's buffer",
+				 NVME_TCP_FES_DATA_OUT_OF_RANGE,
+				 offsetof(struct nvme_tcp_data_pdu, datal));
+	if ((d->hdr.flags & NVME_TCP_F_DATA_SUCCESS) && off + len != x->len)
+		return wire_fail(err, "C2HData SUCCESS flag before the last byte",
+				 NVME_TCP_FES_INVALID_HDR_FIELD, FEI_FLAGS);
+	return 0;
+}
+
+int nvme_tcp_check_r2t(const struct nvme_tcp_r2t_pdu *r,
+		       const struct nvme_tcp_host_xfer *x,
+		       struct nvme_tcp_wire_err *err)
+{
+	u64 off = le32_to_cpu(r->r2to), len = le32_to_cpu(r->r2tl);
+
+	if (x->read || !x->len)
+		return wire_fail(err, "R2T for a command that writes no data",
+				 NVME_TCP_FES_PDU_SEQ_ERR, 0);
+	if (!x->wait_r2t)
+		return wire_fail(err, "R2T for a command that is not waiting for one",
+				 NVME_TCP_FES_PDU_SEQ_ERR, 0);
+	if (off != x->done)
+		return wire_fail(err, "R2T offset is not the next unsent byte",
+				 NVME_TCP_FES_DATA_OUT_OF_RANGE,
+				 offsetof(struct nvme_tcp_r2t_pdu, r2to));
+	if (!len || off + len > x->len)
+		return wire_fail(err, "R2T beyond the command's buffer",
+				 NVME_TCP_FES_DATA_OUT_OF_RANGE,
+				 offsetof(struct nvme_tcp_r2t_pdu, r2tl));
+	return 0;
+}
+
 #define FEI_SGL_LEN	(offsetof(struct nvme_tcp_cmd_pdu, cmd.dptr.sgl.length))
 #define FEI_SGL_TYPE	(offsetof(struct nvme_tcp_cmd_pdu, cmd.dptr.sgl.type))
 

@@ -112,6 +112,34 @@ int nvme_tcp_check_h2c_data(const struct nvme_tcp_data_pdu *d,
 			    const struct nvme_tcp_r2t_state *r2t,
 			    struct nvme_tcp_wire_err *err);
 
+/**
+ * struct nvme_tcp_host_xfer - the host's view of one command's data
+ * @len: data length of the command
+ * @done: bytes received (read) or handed to the socket (write) so far
+ * @read: the command transfers data controller to host
+ * @wait_r2t: a write whose capsule is sent and that waits for an R2T
+ *	(false while its data is still being sent or came in the capsule)
+ */
+struct nvme_tcp_host_xfer {
+	u32	len;
+	u32	done;
+	bool	read;
+	bool	wait_r2t;
+};
+
+/*
+ * Host side: does a checked C2HData / R2T header fit the command it names?
+ * The data of a command comes in order, without gaps, inside its buffer;
+ * SUCCESS only on the PDU that ends it; an R2T only for a write waiting
+ * for one, for the next unsent bytes.
+ */
+int nvme_tcp_check_c2h_data(const struct nvme_tcp_data_pdu *d,
+			    const struct nvme_tcp_host_xfer *x,
+			    struct nvme_tcp_wire_err *err);
+int nvme_tcp_check_r2t(const struct nvme_tcp_r2t_pdu *r,
+		       const struct nvme_tcp_host_xfer *x,
+		       struct nvme_tcp_wire_err *err);
+
 /* what a command capsule's data pointer asks for */
 enum nvme_tcp_cmd_data {
 	NVME_TCP_DATA_NONE,	/* no data */
