@@ -130,6 +130,42 @@ void ntcp_drop_requests(struct ntcp_queue *q)
 	mutex_unlock(&q->lock);
 }
 
+/* a validator refused a PDU: remember what the H2CTermReq will say */
+static void ntcp_set_term(struct ntcp_queue *q, const struct nvme_tcp_wire_err *err)
+{
+	if (test_bit(NTCP_Q_ERR, &q->flags) || !err->fes)
+		return;
+	q->term_fes = err->fes;
+	q->term_fei = err->fei;
+	/* after the dispatch reset rx_have is 0; the header is still there */
+	q->term_len = q->rx_have ?: ((struct nvme_tcp_hdr *)q->rx_hdr)->hlen;
+}
+
+/*
+ * Tell the target why the host gives up on the connection (best effort,
+ * never blocks): an H2CTermReq carrying the start of the offending header.
+ */
+static void ntcp_send_term(struct ntcp_queue *q)
+{
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
+	struct kvec iov;
+	u8 *buf;
+
+	buf = kzalloc(NVME_TCP_TERM_MAX_PLEN, GFP_KERNEL);
+	if (!buf)
+		return;
+	iov.iov_base = buf;
+	iov.iov_len = nvme_tcp_enc_term((void *)buf, true, q->term_fes,
+					q->term_fei, q->rx_hdr,
+					min_t(u32, q->term_len, sizeof(q->rx_hdr)));
+	mutex_lock(&q->lock);
+	/* only between PDUs: never inside a half-sent one */
+	if (!q->send_req || q->send_req->tx == NTCP_TX_QUEUED)
+		kernel_sendmsg(q->sock, &msg, &iov, 1, iov.iov_len);
+	mutex_unlock(&q->lock);
+	kfree(buf);
+}
+
 /*
  * Called from io_work once per error.  While the controller is live the
  * shared recovery takes over (it stops every queue and cancels what was
@@ -144,6 +180,8 @@ static void ntcp_handle_error(struct ntcp_queue *q)
 
 	if (test_and_set_bit(NTCP_Q_ERR_HANDLED, &q->flags))
 		return;
+	if (q->term_fes)
+		ntcp_send_term(q);
 	kernel_sock_shutdown(q->sock, SHUT_RDWR);
 	if (nvme_ctrl_state(&fctrl->ctrl) == NVME_CTRL_LIVE) {
 		nvmf_error_recovery(fctrl);
@@ -469,6 +507,7 @@ static int ntcp_handle_c2h(struct ntcp_queue *q, struct nvme_tcp_data_pdu *p)
 	}
 	ntcp_xfer_state(req, &x);
 	if (nvme_tcp_check_c2h_data(p, &x, &err)) {
+		ntcp_set_term(q, &err);
 		ntcp_queue_error(q, "%s (command id %#x, offset %u length %u, buffer %u)",
 				 err.reason, p->cccid, le32_to_cpu(p->datao),
 				 le32_to_cpu(p->datal), req->data_len);
@@ -496,6 +535,7 @@ static int ntcp_handle_r2t(struct ntcp_queue *q, struct nvme_tcp_r2t_pdu *p)
 		return -EPROTO;
 	ntcp_xfer_state(req, &x);
 	if (nvme_tcp_check_r2t(p, &x, &err)) {
+		ntcp_set_term(q, &err);
 		ntcp_queue_error(q, "%s (command id %#x, offset %u length %u, sent %u of %u)",
 				 err.reason, p->cccid, le32_to_cpu(p->r2to),
 				 le32_to_cpu(p->r2tl), req->xfer_off, req->data_len);
@@ -524,6 +564,7 @@ static int ntcp_handle_pdu(struct ntcp_queue *q)
 	int ret;
 
 	if (nvme_tcp_check_hdr(&q->wire, q->rx_hdr, &err)) {
+		ntcp_set_term(q, &err);
 		ntcp_queue_error(q, "bad %s PDU: %s", nvme_tcp_type_name(ch->type),
 				 err.reason);
 		return -EPROTO;
@@ -564,6 +605,7 @@ static int ntcp_rx_hdr(struct ntcp_queue *q, struct sk_buff *skb,
 	if (q->rx_need == sizeof(struct nvme_tcp_hdr)) {
 		hlen = nvme_tcp_check_ch(&q->wire, (void *)q->rx_hdr, &err);
 		if (hlen < 0) {
+			ntcp_set_term(q, &err);
 			ntcp_queue_error(q, "bad PDU header (type %#x): %s",
 					 q->rx_hdr[0], err.reason);
 			return -EPROTO;
@@ -752,6 +794,7 @@ void ntcp_reset_queue_state(struct ntcp_queue *q)
 	init_llist_head(&q->req_list);
 	INIT_LIST_HEAD(&q->send_list);
 	q->send_req = NULL;
+	q->term_fes = 0;
 	ntcp_rx_next_pdu(q);
 }
 

@@ -162,6 +162,9 @@ struct ntcp_req {
  * @rx_crc: data digest being computed over the data received
  * @rx_ddgst: data digest read from the wire
  * @nr_done: completions delivered by the current receive pass
+ * @term_fes: FES of the H2CTermReq to send on error, 0 for none
+ * @term_fei: its FEI
+ * @term_len: header bytes of the offending PDU in @rx_hdr
  * @rx_hdr: the PDU header being read
  * @sk_data_ready: socket callback replaced while the queue is up
  * @sk_write_space: socket callback replaced while the queue is up
@@ -196,6 +199,9 @@ struct ntcp_queue {
 	u32 rx_crc;
 	__le32 rx_ddgst;
 	int nr_done;
+	u16 term_fes;
+	u32 term_fei;
+	u32 term_len;
 	u8 rx_hdr[NTCP_RX_HDR_MAX] __aligned(8);
 
 	void (*sk_data_ready)(struct sock *sk);
