@@ -991,13 +991,18 @@ static void nvmet_rdma_disc_traddr(struct nvmet_req *req,
 	struct sockaddr *sa = (struct sockaddr *)&port->addr;
 	bool any = false;
 
+	if (!port) {
+		strscpy(traddr, nport->traddr, NVMF_TRADDR_LEN);
+		return;
+	}
 	if (sa->sa_family == AF_INET)
 		any = ((struct sockaddr_in *)sa)->sin_addr.s_addr ==
 			htonl(INADDR_ANY);
 	else if (sa->sa_family == AF_INET6)
 		any = ipv6_addr_any(&((struct sockaddr_in6 *)sa)->sin6_addr);
 
-	if (any)
+	/* the request may have come through another transport's port */
+	if (any && req->ops == &nvmet_rdma_ops)
 		snprintf(traddr, NVMF_TRADDR_LEN, "%pISc",
 			 &rsp->queue->cm_id->route.addr.src_addr);
 	else
