@@ -988,13 +988,14 @@ static void nvmet_rdma_disc_traddr(struct nvmet_req *req,
 {
 	struct nvmet_rdma_rsp *rsp = req->priv;
 	struct nvmet_rdma_port *port = nport->priv;
-	struct sockaddr *sa = (struct sockaddr *)&port->addr;
+	struct sockaddr *sa;
 	bool any = false;
 
 	if (!port) {
 		strscpy(traddr, nport->traddr, NVMF_TRADDR_LEN);
 		return;
 	}
+	sa = (struct sockaddr *)&port->addr;
 	if (sa->sa_family == AF_INET)
 		any = ((struct sockaddr_in *)sa)->sin_addr.s_addr ==
 			htonl(INADDR_ANY);
