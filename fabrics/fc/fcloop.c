@@ -115,6 +115,8 @@ struct fcloop_ls {
  * @txchg: the target's view
  * @host_work: calls @hop->done
  * @tgt_work: calls @txchg.done
+ * @entry: on fcloop_xchgs until the host side completed
+ * @rport: the remote port it was sent to (compared, never dereferenced)
  */
 struct fcloop_fcp {
 	spinlock_t lock;	/* see above */
@@ -122,6 +124,8 @@ struct fcloop_fcp {
 	struct nvme_fc_fcp_op *hop;
 	bool host_done;
 	int host_status;
+	struct list_head entry;
+	struct fcloop_rport *rport;
 	struct nvmet_fc_fcp_xchg txchg;
 	struct work_struct host_work;
 	struct work_struct tgt_work;
@@ -133,6 +137,9 @@ static LIST_HEAD(fcloop_lports);
 static LIST_HEAD(fcloop_rports);
 static LIST_HEAD(fcloop_tports);
 static struct workqueue_struct *fcloop_wq;
+/* host exchanges not yet completed: a lost remote port fails them */
+static DEFINE_SPINLOCK(fcloop_xchg_lock);
+static LIST_HEAD(fcloop_xchgs);
 
 /* the live target port with these names, with a user reference */
 static struct fcloop_tport *fcloop_get_tport(u64 wwnn, u64 wwpn)
@@ -235,7 +242,11 @@ static void fcloop_host_work(struct work_struct *work)
 {
 	struct fcloop_fcp *f = container_of(work, struct fcloop_fcp,
 					    host_work);
+	unsigned long flags;
 
+	spin_lock_irqsave(&fcloop_xchg_lock, flags);
+	list_del(&f->entry);
+	spin_unlock_irqrestore(&fcloop_xchg_lock, flags);
 	f->hop->status = f->host_status;
 	f->hop->done(f->hop);
 	kref_put(&f->ref, fcloop_fcp_release);
@@ -306,6 +317,7 @@ static int fcloop_fcp_send(struct nvme_fc_lport *lport,
 	struct fcloop_rport *r = rport->lldd_priv;
 	struct fcloop_tport *t;
 	struct fcloop_fcp *f;
+	unsigned long flags;
 	int ret;
 
 	f = kzalloc(sizeof(*f), GFP_ATOMIC);
@@ -320,6 +332,10 @@ static int fcloop_fcp_send(struct nvme_fc_lport *lport,
 	op->lldd_priv = f;
 	op->rsp_rcvd = 0;
 	op->xfrd_len = 0;
+	f->rport = r;
+	spin_lock_irqsave(&fcloop_xchg_lock, flags);
+	list_add_tail(&f->entry, &fcloop_xchgs);
+	spin_unlock_irqrestore(&fcloop_xchg_lock, flags);
 
 	t = fcloop_get_tport(r->wwnn, r->wwpn);
 	if (!t) {
@@ -482,10 +498,19 @@ static struct fcloop_tport *fcloop_find_tport(u64 wwnn, u64 wwpn)
 	return NULL;
 }
 
+/* like a link going down: the host's open exchanges to @r fail now */
 static void fcloop_del_rport(struct fcloop_rport *r)
 {
+	struct fcloop_fcp *f;
+	unsigned long flags;
+
 	list_del(&r->entry);
-	nvme_fc_unregister_rport(r->rp);
+	nvme_fc_unregister_rport(r->rp);	/* no new exchange after this */
+	spin_lock_irqsave(&fcloop_xchg_lock, flags);
+	list_for_each_entry(f, &fcloop_xchgs, entry)
+		if (f->rport == r)
+			fcloop_host_finish(f, -ECONNRESET);
+	spin_unlock_irqrestore(&fcloop_xchg_lock, flags);
 	kfree(r);
 }
 
