@@ -8,7 +8,7 @@
 # pending I/O fails, nothing hangs), fast_io_fail_tmo (I/O fails early
 # while the controller keeps reconnecting, works again once it is back).
 #
-# VM-LATER: mem=2G smp=2 timeout=400 modules=nvme-core,nvme-fabrics,nvme-tcp
+# VM: mem=2G smp=2 timeout=400 modules=nvme-core,nvme-fabrics,nvme-tcp
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-nvmet.sh"
