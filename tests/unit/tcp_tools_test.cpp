@@ -60,6 +60,12 @@ TEST(TcpTools, HealthySessionAgainstGoodTarget)
 	EXPECT_TRUE(peer::healthy_session(target_for("good"), why)) << why;
 }
 
+TEST(TcpTools, HealthySessionWithDigests)
+{
+	std::string why;
+	EXPECT_TRUE(peer::healthy_session(target_for("good"), why, true)) << why;
+}
+
 TEST(TcpTools, BadTargetRefusesEveryPeerScenario)
 {
 	peer::Target t = target_for("good");

@@ -83,7 +83,7 @@ int main(int argc, char **argv)
 			run.push_back(&s);
 
 	int n = 0, failed = 0;
-	printf("TAP version 13\n1..%zu\n", run.size() + 3);
+	printf("TAP version 13\n1..%zu\n", run.size() + 4);
 	fflush(stdout);
 	auto result = [&](bool ok, const std::string &desc, const std::string &diag) {
 		n++;
@@ -134,6 +134,9 @@ int main(int argc, char **argv)
 	       by_up ? by.admin.err : by.err);
 	why.clear();
 	result(peer::healthy_session(t, why), "healthy session after the scenarios", why);
+	why.clear();
+	result(peer::healthy_session(t, why, true),
+	       "healthy session with header and data digests", why);
 	printf("# tcp-peer: %d/%d passed\n", n - failed, n);
 	return failed ? 1 : 0;
 }

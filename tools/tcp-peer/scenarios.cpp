@@ -548,11 +548,11 @@ const std::vector<Scenario> &scenarios()
 	return v;
 }
 
-bool healthy_session(const Target &t, std::string &why)
+bool healthy_session(const Target &t, std::string &why, bool digests)
 {
 	ntcp::Controller ctl;
 	ctl.admin.timeout_ms = ctl.io.timeout_ms = t.react_ms;
-	if (!ctl.setup(t.addr, t.port, t.subnqn, t.hostnqn, false, false, true, 0)) {
+	if (!ctl.setup(t.addr, t.port, t.subnqn, t.hostnqn, digests, digests, true, 0)) {
 		why = ctl.err;
 		return false;
 	}

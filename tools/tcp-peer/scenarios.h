@@ -46,8 +46,9 @@ struct Scenario {
 const std::vector<Scenario> &scenarios();
 
 // Connect + Identify + 4 KiB in-capsule write + 64 KiB R2T write + reads
-// back; false (with why) if anything is off.
-bool healthy_session(const Target &t, std::string &why);
+// back (with header and data digests when DIGESTS); false (with why) if
+// anything is off.
+bool healthy_session(const Target &t, std::string &why, bool digests = false);
 
 } // namespace peer
 
