@@ -832,11 +832,19 @@ void nvmet_ctrl_fatal_error(struct nvmet_ctrl *ctrl)
 }
 EXPORT_SYMBOL_GPL(nvmet_ctrl_fatal_error);
 
+static void nvmet_port_unref(struct nvmet_port *port)
+{
+	if (atomic_dec_and_test(&port->nr_ctrls))
+		wake_up_all(&nvmet_port_wq);
+}
+
 static void nvmet_ctrl_free_work(struct work_struct *work)
 {
 	struct nvmet_ctrl *ctrl = container_of(work, struct nvmet_ctrl,
 					       free_work);
+	const struct nvmet_fabrics_ops *ops = ctrl->ops;
 	struct nvmet_subsys *subsys = ctrl->subsys;
+	struct nvmet_port *port = ctrl->port;
 
 	/* off the list first: nobody can queue events or find it after */
 	mutex_lock(&subsys->lock);
@@ -846,14 +854,16 @@ static void nvmet_ctrl_free_work(struct work_struct *work)
 	cancel_work_sync(&ctrl->async_event_work);
 	flush_work(&ctrl->fatal_work);
 	ida_free(&subsys->cntlids, ctrl->cntlid);
-	if (ctrl->port && atomic_dec_and_test(&ctrl->port->nr_ctrls))
-		wake_up_all(&nvmet_port_wq);
 	pr_info("deleted ctrl %u of %s\n", ctrl->cntlid, subsys->subsysnqn);
 	kfree(ctrl->changed_ns);
 	kfree(ctrl->sqs);
 	nvmet_subsys_put(subsys);
+	/* the transport may go once its last controller is gone ... */
+	module_put(ops->owner);
 	kfree(ctrl);
-	module_put(THIS_MODULE);
+	/* ... and so may the port (nvmet_port_wait_ctrls()) */
+	if (port)
+		nvmet_port_unref(port);
 }
 
 static void nvmet_ctrl_release(struct kref *ref)
@@ -875,12 +885,6 @@ void nvmet_ctrl_put(struct nvmet_ctrl *ctrl)
 	kref_put(&ctrl->ref, nvmet_ctrl_release);
 }
 EXPORT_SYMBOL_GPL(nvmet_ctrl_put);
-
-static void nvmet_port_unref(struct nvmet_port *port)
-{
-	if (atomic_dec_and_test(&port->nr_ctrls))
-		wake_up_all(&nvmet_port_wq);
-}
 
 static u64 nvmet_init_cap(void)
 {
@@ -970,7 +974,13 @@ u16 nvmet_alloc_ctrl(const char *subsysnqn, const char *hostnqn,
 		ida_free(&subsys->cntlids, id);
 		goto out_free;
 	}
-	__module_get(THIS_MODULE);
+	/* ctrl->ops runs from our works: pin the transport */
+	if (!try_module_get(ctrl->ops->owner)) {
+		mutex_unlock(&subsys->lock);
+		ida_free(&subsys->cntlids, id);
+		kfree(ctrl->sqs);
+		goto out_free;
+	}
 	list_add_tail(&ctrl->subsys_entry, &subsys->ctrls);
 	mutex_unlock(&subsys->lock);
 
