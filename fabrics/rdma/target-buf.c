@@ -260,6 +260,7 @@ struct nvmet_rdma_rsp *nvmet_rdma_get_rsp(struct nvmet_rdma_queue *queue)
 	rsp->n_rdma = 0;
 	rsp->credits = 0;
 	rsp->write = false;
+	rsp->end_queue = false;
 	rsp->rw_inited = false;
 	rsp->own_sgl = false;
 	memset(&rsp->data, 0, sizeof(rsp->data));

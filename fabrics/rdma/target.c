@@ -56,26 +56,48 @@ static bool nvmet_rdma_queue_dying(struct nvmet_rdma_queue *queue)
 	return READ_ONCE(queue->state) == NVMET_RDMA_Q_DISCONNECTING;
 }
 
+/* The one error line of a queue, rate limited across queues. */
+static void nvmet_rdma_queue_vlog(struct nvmet_rdma_queue *queue,
+				  const char *fmt, va_list *args)
+{
+	struct va_format vaf = { .fmt = fmt, .va = args };
+
+	if (!test_and_set_bit(NVMET_RDMA_Q_LOGGED, &queue->flags))
+		pr_err_ratelimited("queue %d (qid %u, %pISpc): %pV; disconnecting\n",
+				   queue->idx, queue->qid,
+				   &queue->cm_id->route.addr.dst_addr, &vaf);
+}
+
 /*
  * The peer broke the protocol (or the link failed): print one line for the
- * queue, rate limited across queues, and end the queue.
+ * queue and end it.
  */
 static __printf(2, 3) void nvmet_rdma_queue_fail(struct nvmet_rdma_queue *queue,
 						  const char *fmt, ...)
 {
-	struct va_format vaf;
 	va_list args;
 
-	if (!test_and_set_bit(NVMET_RDMA_Q_LOGGED, &queue->flags)) {
-		va_start(args, fmt);
-		vaf.fmt = fmt;
-		vaf.va = &args;
-		pr_err_ratelimited("queue %d (qid %u, %pISpc): %pV; disconnecting\n",
-				   queue->idx, queue->qid,
-				   &queue->cm_id->route.addr.dst_addr, &vaf);
-		va_end(args);
-	}
+	va_start(args, fmt);
+	nvmet_rdma_queue_vlog(queue, fmt, &args);
+	va_end(args);
 	nvmet_rdma_queue_disconnect(queue);
+}
+
+/*
+ * Like nvmet_rdma_queue_fail() for a bad command that still gets its
+ * response: the queue ends once that response has been sent.
+ */
+static __printf(3, 4) void nvmet_rdma_fail_after_rsp(struct nvmet_rdma_rsp *rsp,
+						      u16 status,
+						      const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	nvmet_rdma_queue_vlog(rsp->queue, fmt, &args);
+	va_end(args);
+	rsp->end_queue = true;
+	nvmet_req_complete(&rsp->req, status);
 }
 
 static void nvmet_rdma_port_free(struct kref *ref)
@@ -158,6 +180,8 @@ static void nvmet_rdma_post_response(struct nvmet_rdma_rsp *rsp)
 					      "posting a response failed (%d)",
 					      ret);
 		nvmet_rdma_put_credits(queue, rsp->credits);
+		if (rsp->end_queue)
+			nvmet_rdma_queue_disconnect(queue);
 		nvmet_rdma_release_rsp(rsp);
 	}
 }
@@ -261,6 +285,7 @@ void nvmet_rdma_send_done(struct ib_cq *cq, struct ib_wc *wc)
 	struct nvmet_rdma_rsp *rsp =
 		container_of(wc->wr_cqe, struct nvmet_rdma_rsp, send_cqe);
 	struct nvmet_rdma_queue *queue = cq->cq_context;
+	bool end = rsp->end_queue;
 
 	nvmet_rdma_put_credits(queue, rsp->credits);
 	nvmet_rdma_release_rsp(rsp);
@@ -268,6 +293,8 @@ void nvmet_rdma_send_done(struct ib_cq *cq, struct ib_wc *wc)
 		     wc->status != IB_WC_WR_FLUSH_ERR))
 		nvmet_rdma_queue_fail(queue, "sending a response failed: %s",
 				      ib_wc_status_msg(wc->status));
+	else if (unlikely(end))
+		nvmet_rdma_queue_disconnect(queue);
 	nvmet_rdma_process_wait_list(queue);
 }
 
@@ -370,12 +397,11 @@ static void nvmet_rdma_handle_command(struct nvmet_rdma_rsp *rsp)
 	status = nvme_rdma_dptr_parse(cmd->sqe, rsp->write, icd_len,
 				      &queue->lim, &rsp->data);
 	if (status) {
-		nvmet_rdma_queue_fail(queue,
-				      "bad data pointer (type %#x len %u, %u bytes in capsule): status %#x",
-				      cmd->sqe->dptr.sgl.type,
-				      le32_to_cpu(cmd->sqe->dptr.sgl.length),
-				      icd_len, status);
-		nvmet_req_complete(req, status);
+		nvmet_rdma_fail_after_rsp(rsp, status,
+					  "bad data pointer (type %#x len %u, %u bytes in capsule): status %#x",
+					  cmd->sqe->dptr.sgl.type,
+					  le32_to_cpu(cmd->sqe->dptr.sgl.length),
+					  icd_len, status);
 		return;
 	}
 	if (rsp->data.kind != NVME_RDMA_DATA_NONE)

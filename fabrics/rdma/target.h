@@ -119,6 +119,7 @@ enum nvmet_rdma_wait {
  * @wait: what the rsp waits for on the wait list
  * @write: the command moves data from the host to the controller (kept
  *	here: the SQE buffer is reused once the receive is reposted)
+ * @end_queue: the command was bad: end the queue once the response is out
  * @rw_inited: @rw holds a mapping to destroy
  * @own_sgl: req.sg came from nvmet_req_alloc_sgl()
  * @dynamic: allocated beyond the queue's pool
@@ -140,6 +141,7 @@ struct nvmet_rdma_rsp {
 	int credits;
 	u8 wait;
 	bool write;
+	bool end_queue;
 	bool rw_inited;
 	bool own_sgl;
 	bool dynamic;
