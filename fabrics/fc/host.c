@@ -697,6 +697,7 @@ static blk_status_t nvme_fc_queue_rq(struct blk_mq_hw_ctx *hctx,
 	sts = nvme_setup_cmd(hctx->queue->queuedata, rq);
 	if (sts)
 		return sts;
+	iod->queue = q;
 	blk_mq_start_request(rq);
 
 	c->cid = rq->tag;
@@ -781,12 +782,15 @@ static int nvme_fc_init_request(struct blk_mq_tag_set *set,
 				unsigned int numa_node)
 {
 	struct nvme_ctrl *nctrl = set->driver_data;
-	struct nvme_fc_ctrl *ctrl = to_fc_ctrl(to_nvmf_ctrl(nctrl));
 	struct nvme_fc_iod *iod = blk_mq_rq_to_pdu(rq);
-	unsigned int qid = set == nctrl->admin_tagset ? 0 : hctx_idx + 1;
 
+	/*
+	 * ctrl->admin_tagset is not set yet while the admin set's requests
+	 * are initialised: ->queue_rq sets iod->queue from the hctx.
+	 */
 	iod->nreq.ctrl = nctrl;
-	iod->queue = &ctrl->queues[qid];
+	iod->queue = NULL;
+	iod->sgt.nents = 0;
 	atomic_set(&iod->state, NVME_FC_IOD_IDLE);
 	return 0;
 }
