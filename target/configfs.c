@@ -70,7 +70,7 @@ static ssize_t ns_cfs_device_path_show(struct config_item *item, char *page)
 }
 
 static ssize_t ns_cfs_device_path_store(struct config_item *item,
-					  const char *page, size_t count)
+					const char *page, size_t count)
 {
 	struct nvmet_ns *ns = to_ns(item);
 	size_t len = nvmet_vlen(page, count);
@@ -100,7 +100,7 @@ static ssize_t ns_cfs_device_uuid_show(struct config_item *item, char *page)
 }
 
 static ssize_t ns_cfs_device_uuid_store(struct config_item *item,
-					  const char *page, size_t count)
+					const char *page, size_t count)
 {
 	struct nvmet_ns *ns = to_ns(item);
 	char buf[UUID_STRING_LEN + 1];
@@ -130,7 +130,7 @@ static ssize_t ns_cfs_device_nguid_show(struct config_item *item, char *page)
 }
 
 static ssize_t ns_cfs_device_nguid_store(struct config_item *item,
-					   const char *page, size_t count)
+					 const char *page, size_t count)
 {
 	struct nvmet_ns *ns = to_ns(item);
 	char buf[64];
@@ -159,7 +159,7 @@ static ssize_t ns_cfs_enable_show(struct config_item *item, char *page)
 }
 
 static ssize_t ns_cfs_enable_store(struct config_item *item,
-				     const char *page, size_t count)
+				   const char *page, size_t count)
 {
 	struct nvmet_ns *ns = to_ns(item);
 	bool enable;
@@ -184,7 +184,7 @@ static ssize_t ns_cfs_buffered_io_show(struct config_item *item, char *page)
 }
 
 static ssize_t ns_cfs_buffered_io_store(struct config_item *item,
-					  const char *page, size_t count)
+					const char *page, size_t count)
 {
 	struct nvmet_ns *ns = to_ns(item);
 	bool val;
@@ -210,7 +210,7 @@ static ssize_t ns_cfs_ana_grpid_show(struct config_item *item, char *page)
 }
 
 static ssize_t ns_cfs_ana_grpid_store(struct config_item *item,
-					const char *page, size_t count)
+				      const char *page, size_t count)
 {
 	u32 grpid;
 
@@ -222,7 +222,7 @@ static ssize_t ns_cfs_ana_grpid_store(struct config_item *item,
 CONFIGFS_ATTR(ns_cfs_, ana_grpid);
 
 static ssize_t ns_cfs_revalidate_size_store(struct config_item *item,
-					      const char *page, size_t count)
+					    const char *page, size_t count)
 {
 	struct nvmet_ns *ns = to_ns(item);
 	struct kstat st;
@@ -382,13 +382,13 @@ static const struct config_item_type allowed_hosts_ct = {
 /* ---- Subsystems ---- */
 
 static ssize_t subsys_cfs_attr_allow_any_host_show(struct config_item *item,
-						     char *page)
+						   char *page)
 {
 	return sysfs_emit(page, "%d\n", to_subsys(item)->allow_any_host);
 }
 
 static ssize_t subsys_cfs_attr_allow_any_host_store(struct config_item *item,
-						      const char *page,
+						    const char *page,
 						      size_t count)
 {
 	struct nvmet_subsys *subsys = to_subsys(item);
@@ -412,7 +412,7 @@ static ssize_t subsys_cfs_attr_allow_any_host_store(struct config_item *item,
 CONFIGFS_ATTR(subsys_cfs_, attr_allow_any_host);
 
 static ssize_t subsys_cfs_attr_version_show(struct config_item *item,
-					      char *page)
+					    char *page)
 {
 	char buf[24];
 
@@ -422,7 +422,7 @@ static ssize_t subsys_cfs_attr_version_show(struct config_item *item,
 }
 
 static ssize_t subsys_cfs_attr_version_store(struct config_item *item,
-					       const char *page, size_t count)
+					     const char *page, size_t count)
 {
 	struct nvmet_subsys *subsys = to_subsys(item);
 	char buf[24];
@@ -446,13 +446,13 @@ static ssize_t subsys_cfs_attr_version_store(struct config_item *item,
 CONFIGFS_ATTR(subsys_cfs_, attr_version);
 
 static ssize_t subsys_cfs_attr_serial_show(struct config_item *item,
-					     char *page)
+					   char *page)
 {
 	return sysfs_emit(page, "%s\n", to_subsys(item)->serial);
 }
 
 static ssize_t subsys_cfs_attr_serial_store(struct config_item *item,
-					      const char *page, size_t count)
+					    const char *page, size_t count)
 {
 	struct nvmet_subsys *subsys = to_subsys(item);
 	size_t len = nvmet_vlen(page, count);
@@ -472,13 +472,13 @@ static ssize_t subsys_cfs_attr_serial_store(struct config_item *item,
 CONFIGFS_ATTR(subsys_cfs_, attr_serial);
 
 static ssize_t subsys_cfs_attr_model_show(struct config_item *item,
-					    char *page)
+					  char *page)
 {
 	return sysfs_emit(page, "%s\n", to_subsys(item)->model);
 }
 
 static ssize_t subsys_cfs_attr_model_store(struct config_item *item,
-					     const char *page, size_t count)
+					   const char *page, size_t count)
 {
 	struct nvmet_subsys *subsys = to_subsys(item);
 	size_t len = nvmet_vlen(page, count);
@@ -498,13 +498,13 @@ static ssize_t subsys_cfs_attr_model_store(struct config_item *item,
 CONFIGFS_ATTR(subsys_cfs_, attr_model);
 
 static ssize_t subsys_cfs_attr_cntlid_min_show(struct config_item *item,
-						 char *page)
+					       char *page)
 {
 	return sysfs_emit(page, "%u\n", to_subsys(item)->cntlid_min);
 }
 
 static ssize_t subsys_cfs_attr_cntlid_min_store(struct config_item *item,
-						  const char *page, size_t cnt)
+						const char *page, size_t cnt)
 {
 	struct nvmet_subsys *subsys = to_subsys(item);
 	u16 val;
@@ -523,13 +523,13 @@ static ssize_t subsys_cfs_attr_cntlid_min_store(struct config_item *item,
 CONFIGFS_ATTR(subsys_cfs_, attr_cntlid_min);
 
 static ssize_t subsys_cfs_attr_cntlid_max_show(struct config_item *item,
-						 char *page)
+					       char *page)
 {
 	return sysfs_emit(page, "%u\n", to_subsys(item)->cntlid_max);
 }
 
 static ssize_t subsys_cfs_attr_cntlid_max_store(struct config_item *item,
-						  const char *page, size_t cnt)
+						const char *page, size_t cnt)
 {
 	struct nvmet_subsys *subsys = to_subsys(item);
 	u16 val;
@@ -548,13 +548,13 @@ static ssize_t subsys_cfs_attr_cntlid_max_store(struct config_item *item,
 CONFIGFS_ATTR(subsys_cfs_, attr_cntlid_max);
 
 static ssize_t subsys_cfs_attr_qid_max_show(struct config_item *item,
-					      char *page)
+					    char *page)
 {
 	return sysfs_emit(page, "%u\n", to_subsys(item)->max_qid);
 }
 
 static ssize_t subsys_cfs_attr_qid_max_store(struct config_item *item,
-					       const char *page, size_t cnt)
+					     const char *page, size_t cnt)
 {
 	struct nvmet_subsys *subsys = to_subsys(item);
 	u16 val;
@@ -569,13 +569,13 @@ static ssize_t subsys_cfs_attr_qid_max_store(struct config_item *item,
 CONFIGFS_ATTR(subsys_cfs_, attr_qid_max);
 
 static ssize_t subsys_cfs_attr_pi_enable_show(struct config_item *item,
-						char *page)
+					      char *page)
 {
 	return sysfs_emit(page, "0\n");
 }
 
 static ssize_t subsys_cfs_attr_pi_enable_store(struct config_item *item,
-						 const char *page, size_t cnt)
+					       const char *page, size_t cnt)
 {
 	bool val;
 
@@ -680,7 +680,7 @@ static ssize_t port_cfs_addr_trtype_show(struct config_item *item, char *page)
 }
 
 static ssize_t port_cfs_addr_trtype_store(struct config_item *item,
-				       const char *page, size_t count)
+					  const char *page, size_t count)
 {
 	struct nvmet_port *port = to_port(item);
 	int ret;
@@ -714,7 +714,7 @@ static ssize_t port_cfs_addr_adrfam_show(struct config_item *item, char *page)
 }
 
 static ssize_t port_cfs_addr_adrfam_store(struct config_item *item,
-				       const char *page, size_t count)
+					  const char *page, size_t count)
 {
 	struct nvmet_port *port = to_port(item);
 	int ret;
@@ -740,7 +740,7 @@ static ssize_t port_cfs_addr_treq_show(struct config_item *item, char *page)
 }
 
 static ssize_t port_cfs_addr_treq_store(struct config_item *item,
-				     const char *page, size_t count)
+					const char *page, size_t count)
 {
 	struct nvmet_port *port = to_port(item);
 	int ret;
@@ -759,7 +759,7 @@ static ssize_t port_cfs_addr_treq_store(struct config_item *item,
 }
 
 static ssize_t port_cfs_addr_str_store(struct nvmet_port *port, char *dst,
-				    size_t dlen, const char *page, size_t count)
+				       size_t dlen, const char *page, size_t count)
 {
 	size_t len = nvmet_vlen(page, count);
 	size_t i;
@@ -785,7 +785,7 @@ static ssize_t port_cfs_addr_traddr_show(struct config_item *item, char *page)
 }
 
 static ssize_t port_cfs_addr_traddr_store(struct config_item *item,
-				       const char *page, size_t count)
+					  const char *page, size_t count)
 {
 	struct nvmet_port *port = to_port(item);
 
@@ -799,7 +799,7 @@ static ssize_t port_cfs_addr_trsvcid_show(struct config_item *item, char *page)
 }
 
 static ssize_t port_cfs_addr_trsvcid_store(struct config_item *item,
-					const char *page, size_t count)
+					   const char *page, size_t count)
 {
 	struct nvmet_port *port = to_port(item);
 
@@ -814,13 +814,13 @@ CONFIGFS_ATTR(port_cfs_, addr_traddr);
 CONFIGFS_ATTR(port_cfs_, addr_trsvcid);
 
 static ssize_t port_cfs_param_inline_data_size_show(struct config_item *item,
-						 char *page)
+						    char *page)
 {
 	return sysfs_emit(page, "%d\n", to_port(item)->inline_data_size);
 }
 
 static ssize_t port_cfs_param_inline_data_size_store(struct config_item *item,
-						  const char *page, size_t cnt)
+						     const char *page, size_t cnt)
 {
 	struct nvmet_port *port = to_port(item);
 	int val, ret;
@@ -842,7 +842,7 @@ static ssize_t port_cfs_param_pi_enable_show(struct config_item *item, char *pag
 }
 
 static ssize_t port_cfs_param_pi_enable_store(struct config_item *item,
-					   const char *page, size_t cnt)
+					      const char *page, size_t cnt)
 {
 	bool val;
 
@@ -946,13 +946,13 @@ static const struct config_item_type port_subsys_ct = {
 
 /* referrals */
 static ssize_t referral_cfs_addr_portid_show(struct config_item *item,
-					       char *page)
+					     char *page)
 {
 	return sysfs_emit(page, "%u\n", to_port(item)->portid);
 }
 
 static ssize_t referral_cfs_addr_portid_store(struct config_item *item,
-						const char *page, size_t count)
+					      const char *page, size_t count)
 {
 	struct nvmet_port *port = to_port(item);
 	u16 val;
@@ -984,7 +984,7 @@ static void referral_cfs_disable(struct nvmet_port *r)
 }
 
 static ssize_t referral_cfs_enable_store(struct config_item *item,
-					   const char *page, size_t count)
+					 const char *page, size_t count)
 {
 	struct nvmet_port *r = to_port(item);
 	bool enable;
@@ -1049,7 +1049,7 @@ static struct nvmet_port *nvmet_port_alloc(void)
 }
 
 static struct config_group *referral_cfs_make(struct config_group *group,
-						const char *name)
+					      const char *name)
 {
 	struct nvmet_port *parent = container_of(group, struct nvmet_port,
 						 referrals_group);
@@ -1064,7 +1064,7 @@ static struct config_group *referral_cfs_make(struct config_group *group,
 }
 
 static void referral_cfs_drop(struct config_group *group,
-				struct config_item *item)
+			      struct config_item *item)
 {
 	down_write(&nvmet_config_sem);
 	referral_cfs_disable(to_port(item));
@@ -1089,7 +1089,7 @@ static ssize_t port_cfs_ana_state_show(struct config_item *item, char *page)
 }
 
 static ssize_t port_cfs_ana_state_store(struct config_item *item,
-				     const char *page, size_t count)
+					const char *page, size_t count)
 {
 	size_t len = nvmet_vlen(page, count);
 

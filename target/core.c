@@ -916,16 +916,14 @@ u16 nvmet_alloc_ctrl(const char *subsysnqn, const char *hostnqn,
 		pr_warn_ratelimited("connect to unknown subsystem %s\n",
 				    subsysnqn);
 		req->error_loc = offsetof(struct nvmf_connect_data, subnqn);
-		nvmet_set_result(req, NVMF_CONNECT_IPO(NVMF_IATTR_DATA,
-			offsetof(struct nvmf_connect_data, subnqn)));
+		nvmet_connect_ipo(req, NVMF_IATTR_DATA, NVMET_CD_OFF(subnqn));
 		return NVMET_ERR(NVME_SC_CONNECT_INVALID_PARAM);
 	}
 	if (!nvmet_host_allowed(subsys, hostnqn)) {
 		up_read(&nvmet_config_sem);
 		pr_info_ratelimited("host %s not allowed into %s\n", hostnqn,
 				    subsysnqn);
-		nvmet_set_result(req, NVMF_CONNECT_IPO(NVMF_IATTR_DATA,
-			offsetof(struct nvmf_connect_data, hostnqn)));
+		nvmet_connect_ipo(req, NVMF_IATTR_DATA, NVMET_CD_OFF(hostnqn));
 		nvmet_subsys_put(subsys);
 		return NVMET_ERR(NVME_SC_CONNECT_INVALID_HOST);
 	}
@@ -1008,12 +1006,10 @@ u16 nvmet_ctrl_find_get(const char *subsysnqn, const char *hostnqn, u16 cntlid,
 	subsys = nvmet_port_find_subsys(req->port, subsysnqn);
 	up_read(&nvmet_config_sem);
 	if (!subsys) {
-		nvmet_set_result(req, NVMF_CONNECT_IPO(NVMF_IATTR_DATA,
-			offsetof(struct nvmf_connect_data, subnqn)));
+		nvmet_connect_ipo(req, NVMF_IATTR_DATA, NVMET_CD_OFF(subnqn));
 		return status;
 	}
-	nvmet_set_result(req, NVMF_CONNECT_IPO(NVMF_IATTR_DATA,
-		offsetof(struct nvmf_connect_data, cntlid)));
+	nvmet_connect_ipo(req, NVMF_IATTR_DATA, NVMET_CD_OFF(cntlid));
 	mutex_lock(&subsys->lock);
 	list_for_each_entry(ctrl, &subsys->ctrls, subsys_entry) {
 		if (ctrl->cntlid != cntlid)

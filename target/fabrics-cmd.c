@@ -91,7 +91,7 @@ u16 nvmet_parse_fabrics_admin_cmd(struct nvmet_req *req)
 
 /* Read and sanitise the Connect data; NULL on allocation failure. */
 static struct nvmf_connect_data *nvmet_connect_data(struct nvmet_req *req,
-						     u16 *status)
+						    u16 *status)
 {
 	struct nvmf_connect_data *d = kmalloc(sizeof(*d), GFP_KERNEL);
 
@@ -110,10 +110,11 @@ static struct nvmf_connect_data *nvmet_connect_data(struct nvmet_req *req,
 	    strnlen(d->subnqn, sizeof(d->subnqn)) > NVMF_NQN_MAX_LEN ||
 	    strnlen(d->hostnqn, sizeof(d->hostnqn)) > NVMF_NQN_MAX_LEN ||
 	    !d->hostnqn[0] || !d->subnqn[0]) {
-		nvmet_set_result(req, NVMF_CONNECT_IPO(NVMF_IATTR_DATA,
-			d->subnqn[0] && memchr(d->subnqn, 0, sizeof(d->subnqn)) ?
-			offsetof(struct nvmf_connect_data, hostnqn) :
-			offsetof(struct nvmf_connect_data, subnqn)));
+		bool sub_ok = d->subnqn[0] &&
+			memchr(d->subnqn, 0, sizeof(d->subnqn));
+
+		nvmet_connect_ipo(req, NVMF_IATTR_DATA, sub_ok ?
+				  NVMET_CD_OFF(hostnqn) : NVMET_CD_OFF(subnqn));
 		*status = NVMET_ERR(NVME_SC_CONNECT_INVALID_PARAM);
 		kfree(d);
 		return NULL;
@@ -130,8 +131,7 @@ static u16 nvmet_finish_connect(struct nvmet_req *req, struct nvmet_ctrl *ctrl,
 	mutex_lock(&ctrl->lock);
 	if (qid >= ctrl->nr_sqs || ctrl->sqs[qid]) {
 		mutex_unlock(&ctrl->lock);
-		nvmet_set_result(req, NVMF_CONNECT_IPO(NVMF_IATTR_CMD,
-			offsetof(struct nvmf_connect_cmd, qid)));
+		nvmet_connect_ipo(req, NVMF_IATTR_CMD, NVMET_CC_OFF(qid));
 		return NVMET_ERR(NVME_SC_CONNECT_INVALID_PARAM);
 	}
 	nvmet_sq_setup(ctrl, sq, qid, size);
@@ -165,8 +165,7 @@ static void nvmet_execute_connect(struct nvmet_req *req)
 				     le32_to_cpu(c->kato), &ipo);
 	if (status) {
 		if (ipo)
-			nvmet_set_result(req, NVMF_CONNECT_IPO(NVMF_IATTR_CMD,
-							       ipo));
+			nvmet_connect_ipo(req, NVMF_IATTR_CMD, ipo);
 		goto out;
 	}
 	d = nvmet_connect_data(req, &status);
@@ -177,8 +176,7 @@ static void nvmet_execute_connect(struct nvmet_req *req)
 		if (le16_to_cpu(d->cntlid) != NVMF_CNTLID_DYNAMIC) {
 			pr_warn_ratelimited("admin connect asks for static cntlid %u\n",
 					    le16_to_cpu(d->cntlid));
-			nvmet_set_result(req, NVMF_CONNECT_IPO(NVMF_IATTR_DATA,
-				offsetof(struct nvmf_connect_data, cntlid)));
+			nvmet_connect_ipo(req, NVMF_IATTR_DATA, NVMET_CD_OFF(cntlid));
 			status = NVMET_ERR(NVME_SC_CONNECT_INVALID_PARAM);
 			goto out_free;
 		}
@@ -202,8 +200,7 @@ static void nvmet_execute_connect(struct nvmet_req *req)
 			goto out_free;
 		if (nvmet_is_disc(ctrl) || qid > ctrl->subsys->max_qid ||
 		    !(READ_ONCE(ctrl->cc) & NVME_CC_EN)) {
-			nvmet_set_result(req, NVMF_CONNECT_IPO(NVMF_IATTR_CMD,
-				offsetof(struct nvmf_connect_cmd, qid)));
+			nvmet_connect_ipo(req, NVMF_IATTR_CMD, NVMET_CC_OFF(qid));
 			status = NVMET_ERR(NVME_SC_CONNECT_INVALID_PARAM);
 			nvmet_ctrl_put(ctrl);
 			goto out_free;

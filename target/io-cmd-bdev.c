@@ -138,7 +138,7 @@ static void nvmet_bdev_submit_or_complete(struct nvmet_req *req,
 		return;
 	}
 	nvmet_req_complete(req, ret ? nvmet_blk_status(req,
-				errno_to_blk_status(ret)) : 0);
+						       errno_to_blk_status(ret)) : 0);
 }
 
 static void nvmet_bdev_execute_write_zeroes(struct nvmet_req *req)
@@ -191,7 +191,7 @@ static void nvmet_bdev_execute_dsm(struct nvmet_req *req)
 		if (!r[i].nlb)
 			continue;
 		ret = __blkdev_issue_discard(ns->bdev,
-			nvmet_lba_to_sect(ns, le64_to_cpu(r[i].slba)),
+					     nvmet_lba_to_sect(ns, le64_to_cpu(r[i].slba)),
 			(sector_t)le32_to_cpu(r[i].nlb) <<
 			(ns->blksize_shift - SECTOR_SHIFT), GFP_KERNEL, &bio);
 	}

@@ -87,7 +87,7 @@ struct nvmet_subsys {
 	char *subsysnqn;
 	u8 type;
 	struct kref ref;
-	struct mutex lock;
+	struct mutex lock;	/* see the top of this file */
 	struct xarray namespaces;
 	unsigned int nr_namespaces;
 	u32 max_nsid;
@@ -215,6 +215,15 @@ static inline u32 nvmet_cdw(const struct nvmet_req *req, unsigned int n)
 	const __le32 *dw = (const __le32 *)req->cmd;
 
 	return le32_to_cpu(dw[n]);
+}
+
+/* Connect Invalid Parameters: which field (dword 0 of the response) */
+#define NVMET_CD_OFF(f)	offsetof(struct nvmf_connect_data, f)
+#define NVMET_CC_OFF(f)	offsetof(struct nvmf_connect_cmd, f)
+
+static inline void nvmet_connect_ipo(struct nvmet_req *req, u8 iattr, u16 off)
+{
+	req->cqe->dw0 = cpu_to_le32(NVMF_CONNECT_IPO(iattr, off));
 }
 
 static inline bool nvmet_is_disc(const struct nvmet_ctrl *ctrl)

@@ -393,7 +393,7 @@ struct nvmet_ctrl {
 	struct nvmet_port *port;
 	const struct nvmet_fabrics_ops *ops;
 	struct kref ref;
-	struct mutex lock;
+	struct mutex lock;	/* CC/CSTS, AER state, changed ns */
 	u16 cntlid;
 	u32 cc;
 	u32 csts;
