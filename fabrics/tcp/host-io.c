@@ -412,12 +412,20 @@ static int ntcp_send_some(struct ntcp_queue *q)
 /* receiving                                                          */
 /* ------------------------------------------------------------------ */
 
+/*
+ * The tags of the queue's hardware context, or NULL: on the first connect
+ * a queue is up (and a target may talk) before its tag set exists.
+ */
 static struct blk_mq_tags *ntcp_tags(struct ntcp_queue *q)
 {
 	struct nvmf_ctrl *fctrl = &q->ctrl->fctrl;
 
 	if (!q->qid)
-		return fctrl->admin_set.tags[0];
+		return test_bit(NVMF_CTRL_ADMIN_TAGSET, &fctrl->flags) ?
+		       fctrl->admin_set.tags[0] : NULL;
+	if (!test_bit(NVMF_CTRL_IO_TAGSET, &fctrl->flags) ||
+	    q->qid > fctrl->io_set.nr_hw_queues)
+		return NULL;
 	return fctrl->io_set.tags[q->qid - 1];
 }
 
@@ -425,10 +433,12 @@ static struct blk_mq_tags *ntcp_tags(struct ntcp_queue *q)
 static struct ntcp_req *ntcp_find_req(struct ntcp_queue *q, u16 cid,
 				      const char *what)
 {
-	struct request *rq;
+	struct blk_mq_tags *tags = ntcp_tags(q);
+	struct request *rq = NULL;
 	struct ntcp_req *req;
 
-	rq = blk_mq_tag_to_rq(ntcp_tags(q), cid & NTCP_TAG_MASK);
+	if (tags)
+		rq = blk_mq_tag_to_rq(tags, cid & NTCP_TAG_MASK);
 	if (!rq || blk_mq_rq_state(rq) != MQ_RQ_IN_FLIGHT)
 		goto bad;
 	req = blk_mq_rq_to_pdu(rq);
