@@ -486,6 +486,14 @@ static int ntcp_handle_rsp(struct ntcp_queue *q, struct nvme_tcp_rsp_pdu *p)
 				 cqe->cid, req->xfer_off, req->data_len);
 		return -EPROTO;
 	}
+	/* nor a write whose data the target never asked for */
+	if (!status && req->data_len && rq_data_dir(rq) == WRITE &&
+	    req->xfer_off != req->data_len) {
+		ntcp_queue_error(q,
+				 "successful response for command id %#x after %u of %u data bytes were sent",
+				 cqe->cid, req->xfer_off, req->data_len);
+		return -EPROTO;
+	}
 	ntcp_done(q, req, cqe->status,
 		  cpu_to_le64(le32_to_cpu(cqe->dw0) |
 			      (u64)le32_to_cpu(cqe->dw1) << 32));
