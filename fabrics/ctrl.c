@@ -94,7 +94,7 @@ out:
 static void nvmf_log_connect_error(struct nvmf_ctrl *fctrl, int qid,
 				   int status, u32 dw0)
 {
-	struct device *dev = fctrl->ctrl.dev;
+	struct device *dev = &fctrl->ctrl.cdev_device;
 	const char *what;
 
 	switch (NVME_STATUS_CODE(status)) {
@@ -153,14 +153,14 @@ static int nvmf_connect(struct nvmf_ctrl *fctrl, int qid)
 		return -EIO;
 	}
 	if (ret < 0) {
-		dev_err(ctrl->dev, "Connect queue %d failed: %d\n", qid, ret);
+		dev_err(&ctrl->cdev_device, "Connect queue %d failed: %d\n", qid, ret);
 		return ret;
 	}
 	if (!qid)
 		ctrl->cntlid = NVMF_CONNECT_RSP_CNTLID(lower_32_bits(res));
 	if (!qid && (lower_32_bits(res) >> 16)) {
 		/* authentication requirements: not implemented here */
-		dev_err(ctrl->dev, "Connect queue %d: controller requires in-band authentication\n",
+		dev_err(&ctrl->cdev_device, "Connect queue %d: controller requires in-band authentication\n",
 			qid);
 		return -EOPNOTSUPP;
 	}
@@ -238,7 +238,7 @@ EXPORT_SYMBOL_GPL(nvmf_prop_set);
 static int nvmf_prop_errno(struct nvme_ctrl *ctrl, int ret, u32 off)
 {
 	if (ret > 0) {
-		dev_err_ratelimited(ctrl->dev, "property 0x%x: status 0x%x\n",
+		dev_err_ratelimited(&ctrl->cdev_device, "property 0x%x: status 0x%x\n",
 				    off, ret);
 		return -EIO;
 	}
@@ -297,7 +297,7 @@ enum blk_eh_timer_return nvmf_timeout(struct nvmf_ctrl *fctrl,
 		/* the AER stays outstanding until an event happens */
 		if (nr->flags & NVME_REQ_NO_TIMEOUT)
 			return BLK_EH_RESET_TIMER;
-		dev_warn_ratelimited(ctrl->dev,
+		dev_warn_ratelimited(&ctrl->cdev_device,
 				     "queue %d: command 0x%x (tag %d) timed out, recovering\n",
 				     qid, nr->cmd.opc, rq->tag);
 		nvmf_error_recovery(fctrl);
@@ -308,7 +308,7 @@ enum blk_eh_timer_return nvmf_timeout(struct nvmf_ctrl *fctrl,
 	 * deleting: stop the queue so nothing can complete the request
 	 * behind our back, then end it here.
 	 */
-	dev_warn_ratelimited(ctrl->dev,
+	dev_warn_ratelimited(&ctrl->cdev_device,
 			     "queue %d: command 0x%x (tag %d) timed out in state %s\n",
 			     qid, nr->cmd.opc, rq->tag,
 			     nvme_ctrl_state_name(nvme_ctrl_state(ctrl)));
@@ -365,7 +365,7 @@ static enum rq_end_io_ret nvmf_ka_end_io(struct request *rq, blk_status_t err)
 	WRITE_ONCE(fctrl->ka_rq, NULL);
 	if (err || status) {
 		if (!cancelled) {
-			dev_err(fctrl->ctrl.dev, "keep-alive failed (status 0x%x, %d)\n",
+			dev_err(&fctrl->ctrl.cdev_device, "keep-alive failed (status 0x%x, %d)\n",
 				status, blk_status_to_errno(err));
 			nvmf_error_recovery(fctrl);
 		}
@@ -487,7 +487,7 @@ static int nvmf_alloc_queue(struct nvmf_ctrl *fctrl, int qid,
 	int ret = fctrl->ops->alloc_queue(fctrl, qid, depth);
 
 	if (ret) {
-		dev_err(fctrl->ctrl.dev, "queue %d: transport connect failed: %d\n",
+		dev_err(&fctrl->ctrl.cdev_device, "queue %d: transport connect failed: %d\n",
 			qid, ret);
 		return ret;
 	}
@@ -537,23 +537,23 @@ static int nvmf_setup_admin(struct nvmf_ctrl *fctrl, bool first)
 	if (ret)
 		goto out_stop;
 	if (!(ctrl->sgls & 0x3)) {
-		dev_err(ctrl->dev, "controller does not support SGLs\n");
+		dev_err(&ctrl->cdev_device, "controller does not support SGLs\n");
 		ret = -EOPNOTSUPP;
 		goto out_stop;
 	}
 	if (ctrl->icdoff) {
-		dev_err(ctrl->dev, "in-capsule data offset %u not supported\n",
+		dev_err(&ctrl->cdev_device, "in-capsule data offset %u not supported\n",
 			ctrl->icdoff);
 		ret = -EOPNOTSUPP;
 		goto out_stop;
 	}
 	if (ctrl->maxcmd && ctrl->sqsize + 1 > ctrl->maxcmd) {
-		dev_warn(ctrl->dev, "queue size %u above MAXCMD %u, using MAXCMD\n",
+		dev_warn(&ctrl->cdev_device, "queue size %u above MAXCMD %u, using MAXCMD\n",
 			 ctrl->sqsize + 1, ctrl->maxcmd);
 		ctrl->sqsize = ctrl->maxcmd - 1;
 	}
 	if (strcmp(ctrl->subnqn, opts->subsysnqn) && !opts->discovery_nqn) {
-		dev_err(ctrl->dev, "subsystem NQN %s is not the one asked for (%s)\n",
+		dev_err(&ctrl->cdev_device, "subsystem NQN %s is not the one asked for (%s)\n",
 			ctrl->subnqn, opts->subsysnqn);
 		ret = -EINVAL;
 		goto out_stop;
@@ -606,13 +606,13 @@ static int nvmf_setup_io(struct nvmf_ctrl *fctrl, bool first)
 	if (ret)
 		return ret;
 	if (!nr) {
-		dev_err(ctrl->dev, "controller granted no I/O queues\n");
+		dev_err(&ctrl->cdev_device, "controller granted no I/O queues\n");
 		return -EIO;
 	}
 	nvmf_split_io_queues(fctrl, nr);
 	if (!first && fctrl->nr_io_queues != old) {
 		/* the tag set's hardware queues map 1:1 onto I/O queues */
-		dev_err(ctrl->dev, "I/O queue count changed from %u to %u on reconnect\n",
+		dev_err(&ctrl->cdev_device, "I/O queue count changed from %u to %u on reconnect\n",
 			old, fctrl->nr_io_queues);
 		fctrl->nr_io_queues = old;
 		return -EIO;
@@ -718,7 +718,7 @@ static void nvmf_fail_io(struct nvmf_ctrl *fctrl)
 
 static void nvmf_schedule_reconnect(struct nvmf_ctrl *fctrl)
 {
-	dev_info(fctrl->ctrl.dev, "reconnecting in %d seconds\n",
+	dev_info(&fctrl->ctrl.cdev_device, "reconnecting in %d seconds\n",
 		 fctrl->recovery.reconnect_delay);
 	queue_delayed_work(nvme_wq, &fctrl->connect_work,
 			   fctrl->recovery.reconnect_delay * HZ);
@@ -742,7 +742,7 @@ static void nvmf_reconnect_attempt(struct nvmf_ctrl *fctrl)
 			/* deleted meanwhile: deletion tears down */
 			return;
 		}
-		dev_info(ctrl->dev, "reconnected after %d failed attempts\n",
+		dev_info(&ctrl->cdev_device, "reconnected after %d failed attempts\n",
 			 fctrl->nr_reconnects);
 		if (d.actions & NVMF_ACT_START)
 			nvmf_start_ctrl(fctrl);
@@ -752,12 +752,12 @@ static void nvmf_reconnect_attempt(struct nvmf_ctrl *fctrl)
 	fctrl->nr_reconnects++;
 	d = nvmf_recovery_decide(NVME_CTRL_CONNECTING, NVMF_EV_CONNECT_FAILED,
 				 &fctrl->recovery, fctrl->nr_reconnects);
-	dev_info(ctrl->dev, "reconnect attempt %d failed: %d\n",
+	dev_info(&ctrl->cdev_device, "reconnect attempt %d failed: %d\n",
 		 fctrl->nr_reconnects, ret);
 	if (d.actions & NVMF_ACT_FAIL_IO)
 		nvmf_fail_io(fctrl);
 	if (d.actions & NVMF_ACT_DELETE) {
-		dev_warn(ctrl->dev, "ctrl_loss_tmo (%ds) reached, removing controller\n",
+		dev_warn(&ctrl->cdev_device, "ctrl_loss_tmo (%ds) reached, removing controller\n",
 			 fctrl->opts->ctrl_loss_tmo);
 		nvme_delete_ctrl(ctrl);
 		return;
@@ -801,7 +801,7 @@ static void nvmf_reset_work(struct work_struct *work)
 					       ctrl.reset_work);
 	struct nvme_ctrl *ctrl = &fctrl->ctrl;
 
-	dev_info(ctrl->dev, "resetting controller\n");
+	dev_info(&ctrl->cdev_device, "resetting controller\n");
 	nvmf_teardown_for_reconnect(fctrl);
 	if (!nvme_change_ctrl_state(ctrl, NVME_CTRL_CONNECTING))
 		return;
@@ -819,7 +819,7 @@ static void nvmf_failfast_work(struct work_struct *work)
 				 fctrl->nr_reconnects);
 	if (!(d.actions & NVMF_ACT_FAIL_IO))
 		return;
-	dev_info(fctrl->ctrl.dev, "fast_io_fail_tmo expired: failing I/O\n");
+	dev_info(&fctrl->ctrl.cdev_device, "fast_io_fail_tmo expired: failing I/O\n");
 	nvmf_fail_io(fctrl);
 }
 
@@ -835,7 +835,7 @@ void nvmf_error_recovery(struct nvmf_ctrl *fctrl)
 	if (!nvme_change_ctrl_state(ctrl, d.next))
 		return;		/* somebody else got there first */
 	WRITE_ONCE(fctrl->pending_actions, d.actions);
-	dev_warn(ctrl->dev, "starting error recovery\n");
+	dev_warn(&ctrl->cdev_device, "starting error recovery\n");
 	queue_work(nvme_reset_wq, &fctrl->err_work);
 }
 EXPORT_SYMBOL_GPL(nvmf_error_recovery);
@@ -1174,7 +1174,7 @@ void nvmf_disc_changed_op(struct nvme_ctrl *ctrl, u32 result)
 	for (i = 0; i < 6; i++)
 		if (!envp[i])
 			goto out;
-	dev_info(ctrl->dev, "discovery log changed\n");
+	dev_info(&ctrl->cdev_device, "discovery log changed\n");
 	kobject_uevent_env(&ctrl->cdev_device.kobj, KOBJ_CHANGE, envp);
 out:
 	for (i = 0; i < 6; i++)

@@ -1082,7 +1082,9 @@ static enum rq_end_io_ret nvme_aer_end_io(struct request *rq, blk_status_t err)
 		set_bit(0, &ctrl->aen_pending);
 		queue_work(nvme_wq, &ctrl->aen_work);
 	} else if (!(nr->flags & NVME_REQ_CANCELLED) &&
-		   NVME_STATUS_CODE(nr->status) != NVME_SC_AER_LIMIT) {
+		   NVME_STATUS_CODE(nr->status) != NVME_SC_AER_LIMIT &&
+		   NVME_STATUS_CODE(nr->status) != NVME_SC_ABORT_SQ_DELETED) {
+		/* (a fabrics target fails its AERs when the queue goes) */
 		dev_warn_ratelimited(ctrl->dev, "async event request failed, status 0x%x\n",
 				     nr->status);
 	}

@@ -142,9 +142,9 @@ fi
 # ctrl_loss_tmo / fast_io_fail_tmo: a second port that goes away for good
 nvmet_subsys "$NQN3" && nvmet_ns "$NQN3" 1 "$F4" 1 &&
 	nvmet_port 2 loop 2 "" && nvmet_link 2 "$NQN3"
+# (Debian's nvme-cli 2.3 has no --fast_io_fail_tmo: write the options)
 check "connect to port 2 with ctrl_loss_tmo=8 fast_io_fail_tmo=1" \
-	nvme connect -t loop -a 2 -n "$NQN3" --ctrl-loss-tmo=8 \
-	--reconnect-delay=1 --fast_io_fail_tmo=1
+	bash -c "printf 'transport=loop,traddr=2,nqn=$NQN3,hostnqn=$hn,ctrl_loss_tmo=8,reconnect_delay=1,fast_io_fail_tmo=1' > /dev/nvme-fabrics"
 c3=$(ctrl_of "$NQN3")
 check_eq "ctrl_loss_tmo shows 8" 8 "$(cat /sys/class/nvme/$c3/ctrl_loss_tmo 2>/dev/null)"
 wait_until 10 ns_count "$c3" 1

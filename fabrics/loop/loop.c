@@ -435,7 +435,7 @@ static struct nvme_ctrl *nvme_loop_create_ctrl(struct device *dev,
 		nvmf_abort_ctrl(&ctrl->fctrl);	/* unlists it, frees it */
 		return ERR_PTR(ret);
 	}
-	dev_info(ctrl->fctrl.ctrl.dev, "new loop controller nvme%d to %s, %u I/O queues\n",
+	dev_info(&ctrl->fctrl.ctrl.cdev_device, "new loop controller nvme%d to %s, %u I/O queues\n",
 		 ctrl->fctrl.ctrl.instance, opts->subsysnqn,
 		 ctrl->fctrl.ctrl.queue_count - 1);
 	return &ctrl->fctrl.ctrl;
