@@ -60,7 +60,9 @@ int main(int argc, char **argv)
 			std::string n;
 			while (std::getline(ss, n, ','))
 				only.insert(n);
-		} else if (a == "--list")
+		} else if (a == "--strict")
+			strict = true;
+		else if (a == "--list")
 			list = true;
 		else {
 			usage();
