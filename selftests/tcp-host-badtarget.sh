@@ -9,8 +9,9 @@
 # splat (the harness checks dmesg), nothing left behind, and the host
 # still works against a well-behaved target afterwards.
 #
-#   ours:   tools/vm/run --modules nvme-core,nvme-fabrics,nvme-tcp --script selftests/tcp-host-badtarget.sh
 #   Debian: tools/vm/run --modules debian:nvme-tcp --script selftests/tcp-host-badtarget.sh
+#
+# VM: mem=2G smp=2 timeout=400 modules=nvme-core,nvme-fabrics,nvme-tcp
 
 . "$(dirname "$0")/lib.sh"
 
