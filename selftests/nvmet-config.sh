@@ -6,7 +6,9 @@
 # cleanly and leaves the tree as it was; the host connects to the restored
 # target (Debian's nvme-tcp host, so THP is off).
 #
-# VM: mem=1G smp=2 timeout=300 modules=debian:nvmet,nvmet-tcp
+# Passes with Debian's target too: tools/vm/run --modules debian:nvmet,nvmet-tcp --script ...
+#
+# VM: mem=1G smp=2 timeout=300 modules=nvmet,nvmet-tcp
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-nvmet.sh"
