@@ -20,7 +20,7 @@
 
 NQN1=nqn.2026-12.io.nvme-oot:tgt-one
 NQN2=nqn.2026-12.io.nvme-oot:tgt-two
-FILE=/tmp/tgt-ns2.img
+FILE=/dev/shm/tgt-ns2.img	# tmpfs (the overlay root reports 1-byte blocks)
 MNT=/tmp/tgt-mnt
 
 # tt_ctrl NQN: the nvmeX connected to NQN
@@ -57,6 +57,16 @@ tt_ns() {
 		read -r id < "$d/nsid" 2>/dev/null || read -r id < "/sys/block/$n/nsid" 2>/dev/null
 		echo "$id $n"
 	done
+}
+
+# tt_gone NQN: no controller connected to NQN
+tt_gone() {
+	! tt_ctrl "$1" >/dev/null
+}
+
+# tt_has_ns CTRL N: CTRL shows exactly N namespaces (polled by wait_until)
+tt_has_ns() {
+	[ "$(tt_ns_count "$1")" = "$2" ]
 }
 
 tt_ns_count() {
@@ -148,7 +158,7 @@ else
 	ktap_finish
 fi
 check_eq "$ctrl: queue_count 3 (admin + 2 I/O)" 3 "$(cat /sys/class/nvme/"$ctrl"/queue_count)"
-if wait_until 10 test "$(tt_ns_count "$ctrl")" = 2; then
+if wait_until 10 tt_has_ns "$ctrl" 2; then
 	ok "two namespaces (null_blk, tmpfs file) visible"
 else
 	not_ok "two namespaces visible" "$(ls /sys/class/nvme/"$ctrl")"
@@ -184,10 +194,10 @@ fi
 umount "$MNT" 2>/dev/null
 
 check "nvme disconnect" nvme disconnect -n "$NQN1"
-wait_until 10 test -z "$(tt_ctrl "$NQN1")"
+wait_until 10 tt_gone "$NQN1"
 
 ctrl=$(tt_connect "$NQN1" -i 2 -g -G)
-if [ -n "$ctrl" ] && wait_until 10 test "$(tt_ns_count "$ctrl")" = 2; then
+if [ -n "$ctrl" ] && wait_until 10 tt_has_ns "$ctrl" 2; then
 	ok "connect with header and data digests (-g -G): $ctrl"
 	tt_fio digests "$(tt_dev "$ctrl" 1)" "$(tt_dev "$ctrl" 2)"
 else
@@ -196,7 +206,7 @@ else
 fi
 
 nvme disconnect-all >/dev/null 2>&1
-wait_until 10 test -z "$(tt_ctrl "$NQN1")"
+wait_until 10 tt_gone "$NQN1"
 modprobe -r nvme-tcp 2>/dev/null
 nvmet_clear
 modprobe -r nvmet-tcp nvmet 2>/dev/null
