@@ -590,8 +590,9 @@ struct nvmet_subsys *nvmet_subsys_alloc(const char *nqn, u8 type)
 	INIT_LIST_HEAD(&subsys->ctrls);
 	INIT_LIST_HEAD(&subsys->hosts);
 	ida_init(&subsys->cntlids);
-	snprintf(subsys->serial, sizeof(subsys->serial), "%016llx",
-		 get_random_u64() & ~0ull);
+	/* 20 random hex digits fill the Identify SN field */
+	snprintf(subsys->serial, sizeof(subsys->serial), "%016llx%04x",
+		 get_random_u64(), get_random_u32() & 0xffff);
 	strscpy(subsys->model, NVMET_DEFAULT_MODEL, sizeof(subsys->model));
 	subsys->ver = NVMET_DEFAULT_VS;
 	subsys->cntlid_min = NVMF_CNTLID_MIN;
