@@ -214,7 +214,7 @@ void send_and_watch(Peer &p, uint32_t len)
 {
 	ibv_sge sge = {(uintptr_t)p.buf.data(), len, p.mr->lkey};
 	ibv_send_wr wr = {}, *bad;
-	auto end = Clock::now() + std::chrono::seconds(5);
+	auto end = Clock::now() + std::chrono::seconds(5), grace = end;
 	bool got_rsp = false;
 
 	wr.wr_id = 1;
@@ -226,11 +226,16 @@ void send_and_watch(Peer &p, uint32_t len)
 		printf(" error post send\n");
 		return;
 	}
-	while (Clock::now() < end && !p.disconnected) {
+	// the CM's disconnect may overtake the response's completion: keep
+	// looking at the CQ for a moment after the disconnect
+	while (Clock::now() < end) {
 		ibv_wc wc[4];
 		int n = ibv_poll_cq(p.cq, 4, wc);
 		rdma_cm_event_type t;
 		int st;
+
+		if (p.disconnected && (got_rsp || Clock::now() > grace))
+			break;
 
 		for (int i = 0; i < n; i++) {
 			if (wc[i].status != IBV_WC_SUCCESS || wc[i].wr_id < 100 ||
@@ -244,10 +249,13 @@ void send_and_watch(Peer &p, uint32_t len)
 			       le16_to_cpu(cqe.status) >> 1 & 0x7ff);
 			got_rsp = true;
 		}
-		if (next_event(p, n ? 0 : 10, &t, &st, nullptr) &&
+		if (!p.disconnected &&
+		    next_event(p, n ? 0 : 10, &t, &st, nullptr) &&
 		    (t == RDMA_CM_EVENT_DISCONNECTED ||
-		     t == RDMA_CM_EVENT_TIMEWAIT_EXIT))
+		     t == RDMA_CM_EVENT_TIMEWAIT_EXIT)) {
 			p.disconnected = true;
+			grace = Clock::now() + std::chrono::milliseconds(300);
+		}
 	}
 	printf("%s\n", p.disconnected ? " disconnected" : "");
 }
