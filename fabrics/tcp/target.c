@@ -406,31 +406,69 @@ static int nvmet_tcp_try_send(struct nvmet_tcp_queue *queue)
 
 /* ---- receiving ---- */
 
+/*
+ * Receiving goes through tcp_read_sock() and skb_copy_bits() rather than
+ * recvmsg(): the bytes are copied from the skb straight into a header
+ * buffer or one mapped page, with our own bounds, and the usercopy
+ * hardening checks of copy_to_iter() (which trip over skb fragments in
+ * compound pages, as a THP-backed sender produces) never run.
+ */
+struct nvmet_tcp_rd {
+	u8 *dst;
+	u32 left;
+	u32 done;
+	int err;
+};
+
+static int nvmet_tcp_rd_actor(read_descriptor_t *desc, struct sk_buff *skb,
+			      unsigned int off, size_t len)
+{
+	struct nvmet_tcp_rd *rd = desc->arg.data;
+	u32 n = min_t(size_t, len, rd->left);
+
+	if (skb_copy_bits(skb, off, rd->dst + rd->done, n)) {
+		rd->err = -EFAULT;
+		return 0;
+	}
+	rd->done += n;
+	rd->left -= n;
+	desc->count = rd->left;
+	return n;
+}
+
+/* >0: bytes received, 0: nothing there yet, <0: the connection is gone */
 static int nvmet_tcp_recv_buf(struct nvmet_tcp_queue *queue, void *buf,
 			      u32 len)
 {
-	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
-	struct kvec iov = { .iov_base = buf, .iov_len = len };
+	struct sock *sk = queue->sock->sk;
+	struct nvmet_tcp_rd rd = { .dst = buf, .left = len };
+	read_descriptor_t desc = { .arg.data = &rd, .count = len };
 	int ret;
 
-	ret = kernel_recvmsg(queue->sock, &msg, &iov, 1, len, MSG_DONTWAIT);
-	if (ret == -EAGAIN)
-		return 0;
-	return ret ? ret : -ECONNRESET;
+	lock_sock(sk);
+	ret = tcp_read_sock(sk, &desc, nvmet_tcp_rd_actor);
+	release_sock(sk);
+	if (rd.err)
+		return rd.err;
+	if (rd.done)
+		return rd.done;
+	if (ret < 0)
+		return ret;
+	if (sk->sk_err)
+		return -sk->sk_err;
+	if ((sk->sk_shutdown & RCV_SHUTDOWN) || sk->sk_state != TCP_ESTABLISHED)
+		return -ECONNRESET;
+	return 0;
 }
 
 static int nvmet_tcp_recv_page(struct nvmet_tcp_queue *queue,
 			       struct page *page, u32 off, u32 len)
 {
-	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
-	struct bio_vec bv = { .bv_page = page, .bv_offset = off, .bv_len = len };
-	int ret;
+	void *va = kmap_local_page(page);
+	int ret = nvmet_tcp_recv_buf(queue, va + off, len);
 
-	iov_iter_bvec(&msg.msg_iter, ITER_DEST, &bv, 1, len);
-	ret = sock_recvmsg(queue->sock, &msg, MSG_DONTWAIT);
-	if (ret == -EAGAIN)
-		return 0;
-	return ret ? ret : -ECONNRESET;
+	kunmap_local(va);
+	return ret;
 }
 
 static void nvmet_tcp_rx_next_pdu(struct nvmet_tcp_queue *queue)
