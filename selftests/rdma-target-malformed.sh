@@ -10,7 +10,7 @@
 # leave exactly one log line; afterwards the target still serves a normal
 # host and unloads cleanly.
 #
-# (VM header once it passes: mem=1G smp=2 timeout=300 modules=nvmet,nvmet-rdma)
+# VM: mem=1G smp=2 timeout=300 modules=nvmet,nvmet-rdma
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-nvmet.sh"
