@@ -5,7 +5,7 @@
 # clean -EINVAL (and a log line naming the option) for every malformed
 # request, no controller left behind, no splat, and the modules unload.
 #
-# VM (enable when it passes): mem=1G smp=2 timeout=300 modules=nvme-core,nvme-fabrics,nvmet,nvme-loop
+# VM: mem=1G smp=2 timeout=300 modules=nvme-core,nvme-fabrics,nvmet,nvme-loop
 
 . "$(dirname "$0")/lib.sh"
 

@@ -7,7 +7,7 @@
 # within 5 s, reset_controller under a verify pass, ctrl_loss_tmo when the
 # port goes away for good, then disconnect and unload with nothing left.
 #
-# VM (enable when it passes): mem=2G smp=2 timeout=420 modules=nvme-core,nvme-fabrics,nvmet,nvme-loop
+# VM: mem=2G smp=2 timeout=420 modules=nvme-core,nvme-fabrics,nvmet,nvme-loop
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-nvmet.sh"
