@@ -30,12 +30,12 @@ MODULE_PARM_DESC(max_retries, "times a failed I/O is retried");
  * nvme-core's workqueues: scan and events; resets; controller deletion.
  * nvme-fabrics queues its reconnect, error and keep-alive work on them.
  */
-struct workqueue_struct *nvme_wq;
-EXPORT_SYMBOL_GPL(nvme_wq);
-struct workqueue_struct *nvme_reset_wq;
-EXPORT_SYMBOL_GPL(nvme_reset_wq);
 struct workqueue_struct *nvme_delete_wq;
 EXPORT_SYMBOL_GPL(nvme_delete_wq);
+struct workqueue_struct *nvme_reset_wq;
+EXPORT_SYMBOL_GPL(nvme_reset_wq);
+struct workqueue_struct *nvme_wq;
+EXPORT_SYMBOL_GPL(nvme_wq);
 
 static DEFINE_IDA(nvme_instance_ida);
 
