@@ -18,33 +18,7 @@
 
 #include "fabrics/fc/wire.h"
 #include "fc_fuzz.h"
-
-static uint64_t rng_state;
-
-static uint64_t next(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dull;
-}
-
-static int replay_file(const char *path)
-{
-	static uint8_t buf[1 << 16];
-	FILE *f = fopen(path, "rb");
-	size_t n;
-
-	if (!f) {
-		perror(path);
-		return 1;
-	}
-	n = fread(buf, 1, sizeof(buf), f);
-	fclose(f);
-	LLVMFuzzerTestOneInput(buf, n);
-	printf("%s: %zu bytes ok\n", path, n);
-	return 0;
-}
+#include "replay.h"
 
 /* one valid message for selector @sel into @msg; returns its length */
 static size_t build(unsigned int sel, uint8_t *msg)
@@ -164,20 +138,11 @@ int main(int argc, char **argv)
 {
 	unsigned long count = 20000;
 	uint64_t seed = 0x66636e766d65ull;
-	int i, files = 0, rc = 0;
+	int rc;
 	const struct nvme_fc_fuzz_stats *s = &nvme_fc_fuzz_stats;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-n") && i + 1 < argc)
-			count = strtoul(argv[++i], NULL, 0);
-		else if (!strcmp(argv[i], "-s") && i + 1 < argc)
-			seed = strtoull(argv[++i], NULL, 0);
-		else {
-			rc |= replay_file(argv[i]);
-			files++;
-		}
-	}
-	if (files)
+	rc = replay_args(argc, argv, &count, &seed);
+	if (rc >= 0)
 		return rc;
 
 	generated(count, seed);
