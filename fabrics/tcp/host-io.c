@@ -21,6 +21,7 @@
 #include <linux/module.h>
 #include <linux/net.h>
 #include <linux/skbuff.h>
+#include <linux/uio.h>
 #include <net/sock.h>
 #include <net/tcp.h>
 
@@ -649,30 +650,81 @@ static void ntcp_c2h_done(struct ntcp_queue *q)
 	ntcp_rx_next_pdu(q);
 }
 
+/*
+ * Digest of @len bytes starting at @cur (a copy of the cursor taken before
+ * the bytes were received), one real page at a time.
+ */
+static u32 ntcp_crc_cursor(u32 crc, struct ntcp_cursor cur, u32 len)
+{
+	while (len) {
+		struct bio_vec bv = ntcp_cursor_seg(&cur);
+		u32 n = min(len, bv.bv_len);
+		void *p;
+
+		if (WARN_ON_ONCE(!n))
+			break;
+		p = kmap_local_page(bv.bv_page);
+		crc = nvme_tcp_crc_update(crc, p + bv.bv_offset, n);
+		kunmap_local(p);
+		ntcp_cursor_advance(&cur, n);
+		len -= n;
+	}
+	return crc;
+}
+
+/*
+ * Copy the next @n data bytes at @off of @skb into the request's pages:
+ * one skb_copy_datagram_iter() per bio (an iov_iter over the bio's
+ * remaining bvecs), so the skb's fragments are walked once per copy, not
+ * once per page.  @n never exceeds what the cursor still has.
+ */
+static int ntcp_copy_to_cursor(struct ntcp_cursor *cur, struct sk_buff *skb,
+			       unsigned int off, u32 n)
+{
+	while (n) {
+		struct bio_vec *bv;
+		struct iov_iter it;
+		u32 span, want, nr = 0;
+		int ret;
+
+		if (!ntcp_cursor_seg(cur).bv_len)
+			return -EFAULT;
+		span = min(n, cur->iter.bi_size);
+		/* the bvecs from the cursor on that hold @span bytes */
+		want = cur->iter.bi_bvec_done + span;
+		for (bv = cur->bvec + cur->iter.bi_idx; want; bv++, nr++)
+			want -= min(want, bv->bv_len);
+		iov_iter_bvec(&it, ITER_DEST, cur->bvec + cur->iter.bi_idx, nr,
+			      cur->iter.bi_bvec_done + span);
+		iov_iter_advance(&it, cur->iter.bi_bvec_done);
+		ret = skb_copy_datagram_iter(skb, off, &it, span);
+		if (ret)
+			return ret;
+		ntcp_cursor_advance(cur, span);
+		off += span;
+		n -= span;
+	}
+	return 0;
+}
+
 static int ntcp_rx_data(struct ntcp_queue *q, struct sk_buff *skb,
 			unsigned int off, size_t len)
 {
 	struct ntcp_req *req = q->rx_req;
-	struct bio_vec bv = ntcp_cursor_seg(&req->cur);
 	u32 n = min_t(size_t, len, q->rx_left);
-	void *p;
+	struct ntcp_cursor start = req->cur;
 	int ret;
 
-	n = min(n, bv.bv_len);
-	if (!n) {
-		/* the checks against data_len make this unreachable */
+	/* the checks against data_len make this unreachable */
+	if (n > req->data_len - req->xfer_off) {
 		ntcp_queue_error(q, "C2HData beyond the request's pages");
 		return -EPROTO;
 	}
-	p = kmap_local_page(bv.bv_page);
-	ret = skb_copy_bits(skb, off, p + bv.bv_offset, n);
-	if (!ret && q->ddgst)
-		q->rx_crc = nvme_tcp_crc_update(q->rx_crc, p + bv.bv_offset, n);
-	kunmap_local(p);
+	ret = ntcp_copy_to_cursor(&req->cur, skb, off, n);
 	if (ret)
 		return ret;
-	flush_dcache_page(bv.bv_page);
-	ntcp_cursor_advance(&req->cur, n);
+	if (q->ddgst)
+		q->rx_crc = ntcp_crc_cursor(q->rx_crc, start, n);
 	req->xfer_off += n;
 	q->rx_left -= n;
 	if (!q->rx_left) {
