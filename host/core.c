@@ -285,9 +285,13 @@ static blk_status_t nvme_setup_dsm(struct nvme_ns *ns, struct request *rq,
 
 	if (WARN_ON_ONCE(segs > NVME_DSM_MAX_RANGES))
 		return BLK_STS_IOERR;
-	r = kmalloc_array(segs, sizeof(*r), GFP_ATOMIC | __GFP_NOWARN);
-	if (!r)
-		return BLK_STS_RESOURCE;
+	if (segs <= 1) {
+		r = &nvme_req(rq)->dsm;
+	} else {
+		r = kmalloc_array(segs, sizeof(*r), GFP_ATOMIC | __GFP_NOWARN);
+		if (!r)
+			return BLK_STS_RESOURCE;
+	}
 
 	__rq_for_each_bio(bio, rq) {
 		if (n == segs)
@@ -330,9 +334,16 @@ blk_status_t nvme_setup_cmd(struct nvme_ns *ns, struct request *rq)
 	u64 slba;
 	u32 dw12;
 
+	/*
+	 * First dispatch.  Passthrough requests were set up by
+	 * nvme_init_request(): their flags (NO_TIMEOUT for the AER, USERCMD)
+	 * must survive.
+	 */
 	if (!(rq->rq_flags & RQF_DONTPREP)) {
-		nr->retries = 0;
-		nr->flags = 0;
+		if (!blk_rq_is_passthrough(rq)) {
+			nr->retries = 0;
+			nr->flags = 0;
+		}
 		rq->rq_flags |= RQF_DONTPREP;
 	}
 	nr->status = 0;
@@ -387,7 +398,10 @@ EXPORT_SYMBOL_GPL(nvme_setup_cmd);
 void nvme_cleanup_cmd(struct request *rq)
 {
 	if (rq->rq_flags & RQF_SPECIAL_PAYLOAD) {
-		kfree(bvec_virt(&rq->special_vec));
+		void *r = bvec_virt(&rq->special_vec);
+
+		if (r != &nvme_req(rq)->dsm)
+			kfree(r);
 		rq->rq_flags &= ~RQF_SPECIAL_PAYLOAD;
 	}
 }

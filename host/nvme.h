@@ -239,6 +239,8 @@ struct nvme_ns {
  * @ctrl: owning controller
  * @meta: kernel bounce buffer for separate metadata, or NULL
  * @meta_len: length of @meta
+ * @dsm: the range list of a single-range Dataset Management command, so
+ *	the common discard needs no allocation
  */
 struct nvme_request {
 	struct nvme_sqe cmd;
@@ -249,6 +251,7 @@ struct nvme_request {
 	struct nvme_ctrl *ctrl;
 	void *meta;
 	u32 meta_len;
+	struct nvme_dsm_range dsm;
 };
 
 static inline struct nvme_request *nvme_req(struct request *rq)
