@@ -9,6 +9,12 @@
 # splat (the harness checks dmesg), nothing left behind, and the host
 # still works against a well-behaved target afterwards.
 #
+# Then the "legal-*" scenarios: a target that is correct but unusual
+# (C2HData with SUCCESS and no CapsuleResp, CPDA 31, MAXH2CDATA 4096,
+# several R2Ts per write, all at once, with and without digests): fio
+# verifies random writes of 4-128 KiB through each, and 1 MiB written with
+# dd reads back identical.
+#
 #   Debian: tools/vm/run --modules debian:nvme-tcp --script selftests/tcp-host-badtarget.sh
 #
 # VM: mem=2G smp=2 timeout=400 modules=nvme-core,nvme-fabrics,nvme-tcp
@@ -23,12 +29,15 @@ LIMIT=5		# seconds a failing discover/connect may take
 SILENT_LIMIT=12	# ... when the target just never answers (a timeout must fire)
 mkdir -p $T
 
-mapfile -t SCEN < <("$BAD" --list 2>/dev/null | awk '$1 != "good" { print $1 ":" $2 }')
+mapfile -t SCEN < <("$BAD" --list 2>/dev/null | awk '$1 != "good" && $2 != "legal" { print $1 ":" $2 }')
+mapfile -t LEGAL < <("$BAD" --list 2>/dev/null | awk '$2 == "legal" { print $1 }')
+# legal-all once more with both digests
+[ ${#LEGAL[@]} -gt 0 ] && LEGAL+=("legal-all:--hdr-digest --data-digest")
 n_conn=0 n_io=0
 for s in "${SCEN[@]}"; do
 	case ${s#*:} in io) n_io=$((n_io + 1)) ;; *) n_conn=$((n_conn + 1)) ;; esac
 done
-tap_plan $((2 + 2 * n_conn + 2 * n_io + 3))
+tap_plan $((2 + 2 * n_conn + 2 * n_io + 3 + 3 * ${#LEGAL[@]}))
 
 [ -x "$BAD" ] && [ ${#SCEN[@]} -gt 0 ] || { not_ok "tcp-badtarget is built" "$BAD missing: make unit"; fail_rest "no tool"; ktap_finish; }
 ok "tcp-badtarget is built (${#SCEN[@]} scenarios)"
@@ -96,7 +105,9 @@ for s in "${SCEN[@]}"; do
 	fi
 	if [ "$when" != io ]; then
 		lim=$LIMIT
-		case $name in *-silent) lim=$SILENT_LIMIT ;; esac
+		# a target that never sends the ICResp is caught by the host's
+		# own 3 s ICResp timeout (LIMIT), not by the admin timeout
+		case $name in icresp-silent) ;; *-silent) lim=$SILENT_LIMIT ;; esac
 		time_fail $lim "$name: nvme discover" nvme discover -t tcp -a 127.0.0.1 -s $PORT
 		cleanup_ctrls
 		time_fail $lim "$name: nvme connect" nvme connect -t tcp -a 127.0.0.1 -s $PORT -n $SUB
@@ -167,6 +178,63 @@ else
 fi
 cleanup_ctrls
 stop_bad
+
+# ---- legal but unusual targets: data must survive ---------------------------------
+# legal_ok DESC / legal_bad DESC WHY: Debian's host only reports
+legal_ok() { ok "$1"; }
+legal_bad() {
+	if [ $ours = 0 ]; then skip "$1" "Debian host: $2"; else not_ok "$1" "$2"; fi
+}
+random_file $T/data 1048576
+dmesg -c > /dev/null
+for l in "${LEGAL[@]}"; do
+	name=${l%%:*} args=
+	[ "$l" != "$name" ] && args=${l#*:}
+	desc="$name${args:+ ($args)}"
+	if ! start_bad "$name"; then
+		legal_bad "$desc: badtarget starts" "$(cat $T/bad.log)"
+		skip "$desc: fio verify" "no target"
+		skip "$desc: 1 MiB dd round trip, no queue error" "no target"
+		continue
+	fi
+	# shellcheck disable=SC2086
+	if ! timeout 20 nvme connect -t tcp -a 127.0.0.1 -s $PORT -n $SUB $args > $T/cmd.log 2>&1 ||
+	   ! wait_until 20 sh -c 'ls /dev/nvme*n1 >/dev/null 2>&1'; then
+		legal_bad "$desc: nvme connect" "$(tail -n 3 $T/cmd.log)"
+		skip "$desc: fio verify" "no connect"
+		skip "$desc: 1 MiB dd round trip, no queue error" "no connect"
+		diag "host log: $(dmesg -c | grep -E 'nvme' | tail -n 4 | sed 's/^\[[ 0-9.]*\] //' | tr '\n' '|')"
+		cleanup_ctrls
+		stop_bad
+		continue
+	fi
+	legal_ok "$desc: nvme connect"
+	dev=$(ls /dev/nvme*n1 | head -n 1)
+	timeout 120 fio --name=legal --filename="$dev" --ioengine=libaio --direct=1 \
+		--rw=randwrite --bsrange=4k-128k --iodepth=16 --size=8M \
+		--verify=crc32c --verify_fatal=1 --do_verify=1 --randrepeat=0 \
+		--output=$T/fio.log > /dev/null 2>&1
+	rc=$?
+	if [ $rc -eq 0 ] && fio_ok $T/fio.log; then
+		legal_ok "$desc: fio verify (4-128 KiB random writes, QD16)"
+	else
+		legal_bad "$desc: fio verify (4-128 KiB random writes, QD16)" \
+			"fio rc $rc: $(grep -E 'err=|verify|error' $T/fio.log | head -n 3)"
+	fi
+	if ! dd if=$T/data of="$dev" bs=128k oflag=direct status=none ||
+	   [ "$(sha256_of "$dev" 1048576)" != "$(sha256_of $T/data)" ]; then
+		legal_bad "$desc: 1 MiB dd round trip, no queue error" "data differs or I/O error"
+	elif dmesg | grep -q 'failing the queue\|error recovery'; then
+		legal_bad "$desc: 1 MiB dd round trip, no queue error" \
+			"$(dmesg | grep 'nvme' | tail -n 3 | tr '\n' '|')"
+	else
+		legal_ok "$desc: 1 MiB dd round trip, no queue error"
+	fi
+	diag "badtarget: $(grep -v listening $T/bad.log | tail -n 2 | tr '\n' '|')"
+	dmesg -c > /dev/null
+	cleanup_ctrls
+	stop_bad
+done
 check "no controller left behind" sh -c '! ls /sys/class/nvme/nvme* >/dev/null 2>&1'
 [ -z "$old_admin" ] || echo "$old_admin" > $P/admin_timeout
 [ -z "$old_io" ] || echo "$old_io" > $P/io_timeout

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <deque>
 #include <thread>
 
 namespace badtgt {
@@ -51,6 +52,12 @@ const std::vector<ScenarioInfo> kScenarios = {
 	{"io-rsp-unknown-cid", "CapsuleResp with an unknown command id for the first read", "io"},
 	{"io-termreq", "C2HTermReq in answer to the first read", "io"},
 	{"io-close", "close the I/O queue's socket on the first read", "io"},
+	// correct, but unusual: the host must cope (data verified by the selftest)
+	{"legal-c2h-success", "reads: 16 KiB C2HData PDUs, the last with SUCCESS, no CapsuleResp", "legal"},
+	{"legal-cpda", "ICResp CPDA 31 (host data at 128-byte offsets); C2HData padded to 32 bytes", "legal"},
+	{"legal-maxh2cdata-4k", "ICResp MAXH2CDATA 4096: several H2CData PDUs per R2T", "legal"},
+	{"legal-multi-r2t", "writes: one R2T per 12 KiB, each after the previous data arrived", "legal"},
+	{"legal-all", "all legal-* variations at once", "legal"},
 };
 
 constexpr uint32_t kMaxH2C = 131072;
@@ -67,6 +74,16 @@ struct Conn {
 	uint16_t ttag = 1;
 	const std::string &sc;
 	bool done = false;
+	// legal variations (set from the scenario in icreq())
+	uint8_t cpda = 0;		// alignment asked of the host's data
+	uint8_t c2h_pda = 0;		// alignment of our C2HData beyond the host's HPDA
+	uint32_t maxh2c = kMaxH2C;	// MAXH2CDATA granted
+	uint32_t c2h_chunk = kMaxH2C;	// largest C2HData PDU we send
+	uint32_t r2t_chunk = 0;		// largest R2T, 0 for the whole command
+	bool c2h_success = false;	// end reads with SUCCESS instead of a CapsuleResp
+	bool strict_h2c = false;	// check LAST_PDU on every H2CData
+	// capsules that arrived while a write waited for its H2CData
+	std::deque<RecvResult> pending;
 
 	Conn(Target &tt, Sock ss) : t(tt), s(std::move(ss)), sc(tt.cfg().scenario) {}
 
@@ -135,25 +152,47 @@ struct Conn {
 		return send(rsp_bytes(cid, status, dw0, dw1));
 	}
 
-	Bytes c2h_bytes(uint16_t cid, uint32_t off, const uint8_t *data, uint32_t len, bool last)
+	Bytes c2h_bytes(uint16_t cid, uint32_t off, const uint8_t *data, uint32_t len, bool last,
+			bool success = false)
 	{
 		uint8_t hbuf[256];
 		memset(hbuf, 0, sizeof(hbuf));
 		auto *d = reinterpret_cast<nvme_tcp_data_pdu *>(hbuf);
-		uint32_t hb = nvme_tcp_enc_data(d, NVME_TCP_C2H_DATA, w.hdgst, w.ddgst, tx_pda, cid,
-					       0, off, len, last ? NVME_TCP_F_DATA_LAST : 0);
+		uint8_t flags = last ? NVME_TCP_F_DATA_LAST : 0;
+		if (last && success)
+			flags |= NVME_TCP_F_DATA_SUCCESS;
+		/* padding beyond what the host asked for is legal: PDO tells */
+		uint32_t hb = nvme_tcp_enc_data(d, NVME_TCP_C2H_DATA, w.hdgst, w.ddgst,
+					       std::max(tx_pda, c2h_pda), cid, 0, off, len, flags);
 		return ntcp::pdu_bytes(hbuf, hb, data, len);
 	}
 
-	bool c2h(uint16_t cid, const uint8_t *data, uint32_t len)
+	// Send a read's data; with c2h_success the last PDU also completes
+	// the command (true: no CapsuleResp may follow).
+	bool c2h(uint16_t cid, const uint8_t *data, uint32_t len, bool *completed = nullptr)
 	{
+		bool success = c2h_success && completed;
 		for (uint32_t off = 0; off < len;) {
-			uint32_t n = std::min(len - off, kMaxH2C);
-			if (!send(c2h_bytes(cid, off, data + off, n, off + n == len)))
+			uint32_t n = std::min(len - off, c2h_chunk);
+			if (!send(c2h_bytes(cid, off, data + off, n, off + n == len, success)))
 				return false;
 			off += n;
 		}
+		if (completed) {
+			*completed = success && len;
+			if (*completed)
+				sqhd = uint16_t((sqhd + 1) % qsize);
+		}
 		return true;
+	}
+
+	// a read's data and its successful completion
+	bool read_reply(uint16_t cid, const uint8_t *data, uint32_t len)
+	{
+		bool completed = false;
+		if (!c2h(cid, data, len, &completed))
+			return false;
+		return completed || rsp(cid, 0);
 	}
 
 	Bytes r2t_bytes(uint16_t cid, uint16_t tag, uint32_t off, uint32_t len)
@@ -174,15 +213,31 @@ struct Conn {
 			return true;
 		}
 		out.assign(len, 0);
+		uint32_t chunk = r2t_chunk ? r2t_chunk : len;
+		for (uint32_t r2o = 0; r2o < len; r2o += chunk) {
+			if (!fetch_r2t(cmd, r2o, std::min(chunk, len - r2o), out))
+				return false;
+		}
+		return true;
+	}
+
+	// one R2T and the H2CData PDUs that answer it
+	bool fetch_r2t(const nvme_tcp_cmd_pdu *cmd, uint32_t r2o, uint32_t r2tl, Bytes &out)
+	{
 		uint16_t tag = ttag++;
-		if (!send(r2t_bytes(cmd->cmd.cid, tag, 0, len)))
+		if (!send(r2t_bytes(cmd->cmd.cid, tag, r2o, r2tl)))
 			return false;
-		nvme_tcp_r2t_state st{tag, 0, len};
-		while (st.off < len) {
-			RecvResult r = ntcp::recv_pdu(s, w, 30000, kMaxH2C);
+		nvme_tcp_r2t_state st{tag, r2o, r2o + r2tl};
+		while (st.off < st.end) {
+			RecvResult r = ntcp::recv_pdu(s, w, 30000, std::max(kInline, maxh2c));
 			if (!r.ok()) {
 				bad_pdu(r);
 				return false;
+			}
+			if (r.pdu.type() == NVME_TCP_CMD) {
+				/* a host may pipeline commands: serve them afterwards */
+				pending.push_back(std::move(r));
+				continue;
 			}
 			if (r.pdu.type() != NVME_TCP_H2C_DATA) {
 				term(NVME_TCP_FES_PDU_SEQ_ERR, 0, r.pdu.hdr.data(), uint32_t(r.pdu.hdr.size()));
@@ -196,8 +251,18 @@ struct Conn {
 				     r.pdu.hdr.data(), uint32_t(r.pdu.hdr.size()));
 				return false;
 			}
-			memcpy(out.data() + st.off, r.pdu.data.data(), r.pdu.data.size());
-			st.off += uint32_t(r.pdu.data.size());
+			uint32_t n = uint32_t(r.pdu.data.size());
+			bool last = d->hdr.flags & NVME_TCP_F_DATA_LAST;
+			if (strict_h2c && last != (st.off + n == st.end)) {
+				log(last ? "H2CData: LAST_PDU before the end of the R2T" :
+					   "H2CData: no LAST_PDU at the end of the R2T");
+				term(NVME_TCP_FES_INVALID_HDR_FIELD,
+				     uint32_t(offsetof(nvme_tcp_hdr, flags)), r.pdu.hdr.data(),
+				     uint32_t(r.pdu.hdr.size()));
+				return false;
+			}
+			memcpy(out.data() + st.off, r.pdu.data.data(), n);
+			st.off += n;
 		}
 		return true;
 	}
@@ -245,8 +310,22 @@ bool Conn::icreq()
 		hang();
 		return false;
 	}
+	bool all = is("legal-all");
+	if (all || is("legal-c2h-success")) {
+		c2h_success = true;
+		c2h_chunk = 16384;
+	}
+	if (all || is("legal-cpda")) {
+		cpda = NVME_TCP_PDA_MAX;
+		c2h_pda = 7;
+	}
+	if (all || is("legal-maxh2cdata-4k"))
+		maxh2c = NVME_TCP_MIN_MAXH2CDATA;
+	if (all || is("legal-multi-r2t"))
+		r2t_chunk = 12288;
+	strict_h2c = starts("legal-");
 	nvme_tcp_icresp rsp;
-	nvme_tcp_enc_icresp(&rsp, 0, hd, dd, kMaxH2C);
+	nvme_tcp_enc_icresp(&rsp, cpda, hd, dd, maxh2c);
 	Bytes b = ntcp::pdu_bytes(&rsp, sizeof(rsp));
 	bool bad = true;
 	if (is("icresp-bad-pfv")) {
@@ -277,8 +356,8 @@ bool Conn::icreq()
 	w.connected = true;
 	w.hdgst = hd;
 	w.ddgst = dd;
-	w.rx_pda = 0;
-	w.maxh2cdata = kMaxH2C;
+	w.rx_pda = cpda;
+	w.maxh2cdata = maxh2c;
 	w.inline_max = kInline;
 	return true;
 }
@@ -288,7 +367,13 @@ void Conn::run()
 	if (!icreq())
 		return;
 	while (!done) {
-		RecvResult r = ntcp::recv_pdu(s, w, 24 * 3600 * 1000, kMaxH2C);
+		if (!pending.empty()) {
+			RecvResult r = std::move(pending.front());
+			pending.pop_front();
+			command(r);
+			continue;
+		}
+		RecvResult r = ntcp::recv_pdu(s, w, 24 * 3600 * 1000, std::max(kInline, maxh2c));
 		if (!r.ok()) {
 			bad_pdu(r);
 			return;
@@ -438,7 +523,7 @@ bool Conn::reply_data(uint16_t cid, const Bytes &data, uint32_t len)
 {
 	Bytes b = data;
 	b.resize(len, 0);
-	return c2h(cid, b.data(), len) && rsp(cid, 0);
+	return read_reply(cid, b.data(), len);
 }
 
 void Conn::identify(const nvme_sqe &c, uint32_t len)
@@ -685,7 +770,7 @@ void Conn::io(const nvme_tcp_cmd_pdu *p, const Bytes &icd, uint32_t len)
 		}
 		if (misbehave_read(c.cid, data.data(), len))
 			return;
-		c2h(c.cid, data.data(), len) && rsp(c.cid, 0);
+		read_reply(c.cid, data.data(), len);
 		return;
 	}
 	case 0x08: {
