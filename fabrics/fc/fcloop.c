@@ -27,6 +27,7 @@
 #define pr_fmt(fmt) "nvme_fcloop: " fmt
 
 #include <linux/device.h>
+#include <linux/highmem.h>
 #include <linux/module.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
@@ -281,29 +282,55 @@ static void fcloop_host_finish(struct fcloop_fcp *f, int status)
 
 /*
  * Copy @len bytes from @src (starting @soff bytes in) to @dst (starting
- * @doff bytes in).  Return: bytes copied.
+ * @doff bytes in).  Each list is walked once: @src through a mapping
+ * iterator, @dst by hand, one destination page mapped at a time inside the
+ * source mapping (so the local mappings nest).  Return: bytes copied.
  */
 static u32 fcloop_sg_copy(struct scatterlist *dst, unsigned int dnents,
 			  u32 doff, struct scatterlist *src,
 			  unsigned int snents, u32 soff, u32 len)
 {
 	struct sg_mapping_iter miter;
+	struct scatterlist *d = dst;
 	u32 done = 0;
 
-	if (!len || !dst || !src)
+	if (!len || !dst || !src || !dnents)
 		return 0;
+	/* the destination entry @doff falls in */
+	while (doff >= d->length) {
+		doff -= d->length;
+		if (!--dnents)
+			return 0;
+		d = sg_next(d);
+	}
 	sg_miter_start(&miter, src, snents, SG_MITER_ATOMIC | SG_MITER_FROM_SG);
 	if (!sg_miter_skip(&miter, soff)) {
 		sg_miter_stop(&miter);
 		return 0;
 	}
-	while (done < len && sg_miter_next(&miter)) {
+	while (done < len && d && sg_miter_next(&miter)) {
 		size_t n = min_t(size_t, miter.length, len - done);
-		size_t c = sg_pcopy_from_buffer(dst, dnents, miter.addr, n,
-						doff + done);
+		size_t in = 0;
 
-		done += c;
-		if (c < n)
+		while (in < n && d) {
+			u32 at = d->offset + doff;
+			u32 c = min3((u32)(n - in), d->length - doff,
+				     (u32)(PAGE_SIZE - offset_in_page(at)));
+			void *p = kmap_local_page(sg_page(d) + (at >> PAGE_SHIFT));
+
+			memcpy(p + offset_in_page(at), miter.addr + in, c);
+			kunmap_local(p);
+			flush_dcache_page(sg_page(d) + (at >> PAGE_SHIFT));
+			in += c;
+			doff += c;
+			if (doff == d->length) {
+				doff = 0;
+				d = --dnents ? sg_next(d) : NULL;
+			}
+		}
+		miter.consumed = in;
+		done += in;
+		if (in < n)
 			break;
 	}
 	sg_miter_stop(&miter);
