@@ -1440,6 +1440,11 @@ static int __maybe_unused nvmp_suspend(struct device *d)
 {
 	struct nvmp_dev *dev = pci_get_drvdata(to_pci_dev(d));
 
+	/*
+	 * A reset queued by an earlier resume (hibernation: thaw, then
+	 * poweroff) must not bring the queues up behind our back.
+	 */
+	flush_work(&dev->ctrl.reset_work);
 	nvme_stop_ctrl(&dev->ctrl);
 	nvmp_disable(dev, true);
 	return 0;

@@ -363,3 +363,47 @@ lba_size() {
 fio_ok() {
 	! grep -E 'err= *[1-9]|verify: bad|fio: (pid|io_u error)|io_u error' "$1" >/dev/null
 }
+
+# ---- background I/O -----------------------------------------------------------
+
+# fio_verify_loop TAG DEV [SIZE]: verified randwrite passes on DEV (SIZE,
+# default 16M) until /tmp/stop-TAG exists, at least 2 passes; run it in the
+# background.  The result goes to /tmp/fio-TAG.rc ("status passes").
+fio_verify_loop() {
+	local tag=$1 dev=$2 size=${3:-16M} pass=0 rc=0 log
+	while :; do
+		pass=$((pass + 1))
+		log=/tmp/fio-$tag-$pass.log
+		fio --name="$tag-$pass" --filename="$dev" --ioengine=libaio --direct=1 \
+			--iodepth=16 --rw=randwrite --bsrange=4k-64k --size="$size" \
+			--verify=crc32c --verify_fatal=1 --do_verify=1 --randrepeat=0 \
+			--output="$log" 2>> "$log"
+		rc=$?
+		if [ $rc -ne 0 ] || ! fio_ok "$log"; then
+			[ $rc -ne 0 ] || rc=1
+			break
+		fi
+		[ -e "/tmp/stop-$tag" ] && [ $pass -ge 2 ] && break
+	done
+	echo "$rc $pass" > "/tmp/fio-$tag.rc"
+}
+
+# fio_loop_failed TAG: prints why fio_verify_loop TAG failed; false if it passed
+fio_loop_failed() {
+	local rc pass
+	read -r rc pass < "/tmp/fio-$1.rc" 2>/dev/null || { rc=255 pass=0; }
+	[ "$rc" = 0 ] && return 1
+	echo "$1: fio status $rc in pass $pass"
+	grep -hE 'err=|verify|error|fio:' "/tmp/fio-$1-$pass.log" 2>/dev/null | head -n 10
+	return 0
+}
+
+# wait_pid PID TIMEOUT_SEC: wait until PID (not a child of ours) is gone
+wait_pid() {
+	local i
+	for ((i = 0; i < $2 * 5; i++)); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.2
+	done
+	return 1
+}
