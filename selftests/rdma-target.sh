@@ -11,7 +11,12 @@
 # crc32c verification (4k-256k, QD32) on a null_blk and a tmpfs-file
 # namespace, mkfs + remount checksums, namespace add/remove seen by the host,
 # the port unlinked for 6 s during fio (host reconnects, fio sees no error),
-# disconnect and module unload.
+# disconnect and module unload.  Our target's queues take their receives
+# from shared receive queues (use_srq, on by default).
+#
+# A script that sources this one may set RDMA_EXTRA_TESTS (the number of
+# TAP results it adds) and define rdma_extra(), which runs after the
+# disconnect, before the teardown (rdma-ours.sh does).
 #
 # VM: mem=2G smp=2 timeout=420 modules=nvmet,nvmet-rdma
 
@@ -25,7 +30,7 @@ HOSTNQN=$(host_nqn)
 MNT=/tmp/rdma-mnt
 NS_MB=128
 
-tap_plan 19
+tap_plan $((20 + ${RDMA_EXTRA_TESTS:-0}))
 
 cleanup() {
 	umount "$MNT" 2>/dev/null
@@ -167,6 +172,19 @@ else
 	ktap_finish
 fi
 check_eq "2 I/O queues (queue_count 3)" 3 "$(cat /sys/class/nvme/"$ctrl"/queue_count)"
+nsrq=$(rdma resource show srq 2>/dev/null | grep -c 'dev rxe0 ')
+diag "shared receive queues on rxe0: $nsrq"
+if [ "$want_target" = ours ]; then
+	if [ "$nsrq" -ge 1 ] && grep -qx Y /sys/module/nvmet_rdma/parameters/use_srq; then
+		ok "use_srq=Y: the target's queues share $nsrq receive queue(s) on rxe0"
+	else
+		not_ok "use_srq=Y: the target's queues share receive queues on rxe0" \
+			"use_srq $(cat /sys/module/nvmet_rdma/parameters/use_srq 2>&1)" \
+			"$(rdma resource show srq 2>&1)" "$(dmesg | grep nvmet_rdma | tail -n 5)"
+	fi
+else
+	skip "the target's queues share receive queues" "Debian's target"
+fi
 wait_until 20 blkdev_of "$ctrl" 1 && wait_until 20 blkdev_of "$ctrl" 2
 ns1=$(blkdev_of "$ctrl" 1)
 ns2=$(blkdev_of "$ctrl" 2)
@@ -289,6 +307,9 @@ if wait_for_gone "/sys/class/nvme/$ctrl" 20; then
 	ok "disconnect removes the controller"
 else
 	not_ok "disconnect removes the controller" "$(cat /tmp/disc.log)"
+fi
+if declare -F rdma_extra > /dev/null; then
+	rdma_extra
 fi
 cleanup
 trap - EXIT

@@ -21,6 +21,11 @@
  * Every response is checked: its length, its command identifier (tag plus
  * a generation count) and the key the target invalidated.  A bad one ends
  * the queue through nvmf_error_recovery() with one rate-limited line.
+ *
+ * Poll queues (nr_poll_queues, the HCTX_TYPE_POLL map) have a CQ that
+ * raises no interrupt (IB_POLL_DIRECT): it is only reaped by the blk-mq
+ * ->poll op, by blk_execute_rq() polling for their Connect, and by
+ * ib_drain_qp() when the queue stops.  @poll_lock keeps those apart.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -43,6 +48,7 @@
 #define NRDMA_TAG_BITS		12
 #define NRDMA_TAG_MASK		((1u << NRDMA_TAG_BITS) - 1)
 #define NRDMA_GEN_MASK		0xfu
+#define NRDMA_POLL_BUDGET	64	/* CQEs one ->poll call reaps at most */
 
 /* struct nrdma_queue.flags */
 #define NRDMA_Q_ALLOCATED	0	/* connected */
@@ -50,6 +56,7 @@
 #define NRDMA_Q_STOPPED		2	/* stop_queue() ran */
 #define NRDMA_Q_ERR		3	/* the one error line was printed */
 #define NRDMA_Q_MR_POOL		4	/* the QP's MR pool exists */
+#define NRDMA_Q_POLLED		5	/* poll queue: the CQ is IB_POLL_DIRECT */
 
 /**
  * struct nrdma_rbuf - a receive buffer for one response
@@ -74,12 +81,13 @@ struct nrdma_ctrl;
  * @cm_id: the connection
  * @ibdev: device the route resolved to
  * @pd: protection domain
- * @cq: completion queue (softirq polled)
+ * @cq: completion queue (softirq polled, or by ->poll on poll queues)
  * @qp: queue pair
  * @rbufs: @depth receive buffers
  * @inline_size: in-capsule data bytes a write may carry (I/O queues)
  * @cm_done: a CM step finished
  * @cm_error: its result
+ * @poll_lock: one reaper at a time of a poll queue's CQ
  */
 struct nrdma_queue {
 	struct nrdma_ctrl *ctrl;
@@ -95,6 +103,7 @@ struct nrdma_queue {
 	u32 inline_size;
 	struct completion cm_done;
 	int cm_error;
+	spinlock_t poll_lock;	/* ->poll against ->poll and stop_queue */
 };
 
 /**
@@ -533,6 +542,25 @@ static enum blk_eh_timer_return nrdma_timeout(struct request *rq)
 	return nvmf_timeout(&q->ctrl->fctrl, rq, q->qid);
 }
 
+/*
+ * blk-mq ->poll of the poll queues: reap what the CQ holds.  Runs in the
+ * task that waits for the I/O (io_uring IOPOLL, RWF_HIPRI, a Connect in
+ * blk_execute_rq()); a stopped queue is left to ib_drain_qp().
+ */
+static int nrdma_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
+{
+	struct nrdma_queue *q = hctx->driver_data;
+	int n = 0;
+
+	if (!spin_trylock(&q->poll_lock))
+		return 0;
+	if (test_bit(NRDMA_Q_ALLOCATED, &q->flags) &&
+	    !test_bit(NRDMA_Q_STOPPED, &q->flags))
+		n = ib_process_cq_direct(q->cq, NRDMA_POLL_BUDGET);
+	spin_unlock(&q->poll_lock);
+	return n;
+}
+
 static int nrdma_init_request(struct blk_mq_tag_set *set, struct request *rq,
 			      unsigned int hctx_idx, unsigned int numa_node)
 {
@@ -581,6 +609,7 @@ static const struct blk_mq_ops nrdma_mq_ops = {
 	.init_hctx	= nrdma_init_hctx,
 	.timeout	= nrdma_timeout,
 	.map_queues	= nvmf_map_queues,
+	.poll		= nrdma_poll,
 };
 
 /* ------------------------------------------------------------------ */
@@ -758,7 +787,8 @@ static int nrdma_create_ib(struct nrdma_queue *q)
 	/* responses, and per command a SEND, a registration, an invalidation */
 	nr_cqe = min_t(int, 4 * q->depth + 2, ibdev->attrs.max_cqe);
 	q->cq = ib_alloc_cq(ibdev, q, nr_cqe, q->qid % ibdev->num_comp_vectors,
-			    IB_POLL_SOFTIRQ);
+			    test_bit(NRDMA_Q_POLLED, &q->flags) ?
+			    IB_POLL_DIRECT : IB_POLL_SOFTIRQ);
 	if (IS_ERR(q->cq)) {
 		ret = PTR_ERR(q->cq);
 		q->cq = NULL;
@@ -834,6 +864,13 @@ static u32 nrdma_io_inline(struct nvme_ctrl *ctrl)
 		     NRDMA_INLINE_SGE * PAGE_SIZE);
 }
 
+/* I/O queues after the default and read ones are the HCTX_TYPE_POLL map's */
+static bool nrdma_is_poll_queue(struct nvmf_ctrl *fctrl, int qid)
+{
+	return qid > fctrl->io_queues[HCTX_TYPE_DEFAULT] +
+		     fctrl->io_queues[HCTX_TYPE_READ];
+}
+
 static int nrdma_alloc_queue(struct nvmf_ctrl *fctrl, int qid,
 			     unsigned int depth)
 {
@@ -847,6 +884,8 @@ static int nrdma_alloc_queue(struct nvmf_ctrl *fctrl, int qid,
 		return -EINVAL;
 	q = &ctrl->queues[qid];
 	q->flags = 0;
+	if (nrdma_is_poll_queue(fctrl, qid))
+		set_bit(NRDMA_Q_POLLED, &q->flags);
 	q->depth = depth;
 	q->cm_error = 0;
 	q->inline_size = qid ? nrdma_io_inline(&fctrl->ctrl) : 0;
@@ -899,7 +938,10 @@ static int nrdma_alloc_queue(struct nvmf_ctrl *fctrl, int qid,
 			qid, &ctrl->addr, ret);
 		goto out;
 	}
+	/* ->poll may reap the CQ from now on */
+	spin_lock(&q->poll_lock);
 	set_bit(NRDMA_Q_ALLOCATED, &q->flags);
+	spin_unlock(&q->poll_lock);
 	return 0;
 out:
 	/* the CM handler may still run until its ID is destroyed */
@@ -923,8 +965,14 @@ static void nrdma_stop_queue(struct nvmf_ctrl *fctrl, int qid)
 	clear_bit(NRDMA_Q_LIVE, &q->flags);
 	if (!q->cm_id || test_and_set_bit(NRDMA_Q_STOPPED, &q->flags))
 		return;
+	/* a ->poll reaping the CQ finishes; later ones see STOPPED */
+	spin_lock(&q->poll_lock);
+	spin_unlock(&q->poll_lock);
 	rdma_disconnect(q->cm_id);
-	/* every posted WR completes (flushed) before this returns */
+	/*
+	 * every posted WR completes (flushed) before this returns; on a poll
+	 * queue ib_drain_qp() reaps the CQ itself
+	 */
 	if (q->qp)
 		ib_drain_qp(q->qp);
 }
@@ -956,7 +1004,7 @@ static const struct nvmf_queue_ops nrdma_queue_ops = {
 	.admin_mq_ops	= &nrdma_admin_mq_ops,
 	.mq_ops		= &nrdma_mq_ops,
 	.cmd_size	= sizeof(struct nrdma_req),
-	.nr_maps	= HCTX_TYPE_READ + 1,
+	.nr_maps	= HCTX_MAX_TYPES,
 	.alloc_queue	= nrdma_alloc_queue,
 	.start_queue	= nrdma_start_queue,
 	.stop_queue	= nrdma_stop_queue,
@@ -1019,7 +1067,8 @@ static struct nvme_ctrl *nrdma_create_ctrl(struct device *dev,
 	ret = nrdma_parse_addrs(ctrl, dev, opts);
 	if (ret)
 		goto out_free;
-	ctrl->nr_queues = 1 + opts->nr_io_queues + opts->nr_write_queues;
+	ctrl->nr_queues = 1 + opts->nr_io_queues + opts->nr_write_queues +
+			  opts->nr_poll_queues;
 	ctrl->queues = kcalloc(ctrl->nr_queues, sizeof(*ctrl->queues),
 			       GFP_KERNEL);
 	if (!ctrl->queues) {
@@ -1030,6 +1079,7 @@ static struct nvme_ctrl *nrdma_create_ctrl(struct device *dev,
 		ctrl->queues[i].ctrl = ctrl;
 		ctrl->queues[i].qid = i;
 		init_completion(&ctrl->queues[i].cm_done);
+		spin_lock_init(&ctrl->queues[i].poll_lock);
 	}
 	/* one MR per request: its page list bounds the transfer */
 	ctrl->fctrl.ctrl.transport_max_segments = NRDMA_MAX_PAGES;
@@ -1106,9 +1156,9 @@ static struct ib_client nrdma_ib_client = {
 };
 
 #define NRDMA_OPTS	(NVMF_OPT_TRSVCID | NVMF_OPT_HOST_TRADDR | \
-			 NVMF_OPT_NR_WRITE_QUEUES | NVMF_OPT_TOS | \
-			 NVMF_OPT_RECONNECT_DELAY | NVMF_OPT_CTRL_LOSS_TMO | \
-			 NVMF_OPT_FAIL_FAST_TMO)
+			 NVMF_OPT_NR_WRITE_QUEUES | NVMF_OPT_NR_POLL_QUEUES | \
+			 NVMF_OPT_TOS | NVMF_OPT_RECONNECT_DELAY | \
+			 NVMF_OPT_CTRL_LOSS_TMO | NVMF_OPT_FAIL_FAST_TMO)
 
 static struct nvmf_transport_ops nrdma_transport = {
 	.name		= "rdma",

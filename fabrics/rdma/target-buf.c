@@ -1,28 +1,193 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * nvmet-rdma: per-device state (one protection domain per RDMA device,
- * shared by its queues), and each queue's receive buffers and response
- * contexts with their DMA mappings.
+ * shared by its queues, and with use_srq the device's shared receive
+ * queues), and the receive buffers and response contexts with their DMA
+ * mappings.
+ *
+ * A receive buffer belongs either to one queue (freed with it) or to an
+ * SRQ (freed with the SRQ, when the device state goes after its last
+ * queue).  A buffer of an SRQ that a queue received a command in goes back
+ * to the SRQ when the command's response is sent or, if the queue gives
+ * the command up, when its response context returns to the pool.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/module.h>
 #include <linux/slab.h>
 
 #include "target.h"
+
+static bool use_srq = true;
+module_param(use_srq, bool, 0444);
+MODULE_PARM_DESC(use_srq, "Share receive buffers between the queues of a completion vector (SRQ) where the device supports it (default: true)");
 
 /* every device with queues on it, and the mutex protecting the list */
 LIST_HEAD(nvmet_rdma_devs);
 DEFINE_MUTEX(nvmet_rdma_dev_mutex);	/* nvmet_rdma_devs, dev->removing */
 
+static void nvmet_rdma_free_cmd(struct ib_device *ibdev,
+				struct nvmet_rdma_cmd *cmd, int inline_pages);
+static int nvmet_rdma_init_cmd(struct ib_device *ibdev, u32 lkey,
+			       struct nvmet_rdma_cmd *cmd, u32 inline_size);
+
+/* ---- shared receive queues ---- */
+
+void nvmet_rdma_sync_cmd(struct ib_device *ibdev, struct nvmet_rdma_cmd *cmd)
+{
+	int i;
+
+	for (i = 0; i < cmd->wr.num_sge; i++)
+		ib_dma_sync_single_for_device(ibdev, cmd->sge[i].addr,
+					      cmd->sge[i].length,
+					      DMA_FROM_DEVICE);
+}
+
+/* Give @cmd (no command uses it any more) back to its SRQ. */
+int nvmet_rdma_srq_post(struct nvmet_rdma_cmd *cmd)
+{
+	struct nvmet_rdma_srq *srq = cmd->srq;
+	int ret;
+
+	nvmet_rdma_sync_cmd(srq->ibdev, cmd);
+	ret = ib_post_srq_recv(srq->srq, &cmd->wr, NULL);
+	if (ret)
+		pr_err_ratelimited("%s: posting a shared receive failed (%d)\n",
+				   dev_name(&srq->ibdev->dev), ret);
+	return ret;
+}
+
+/* Destroy the SRQ (dropping what is posted), then free its buffers. */
+static void nvmet_rdma_srq_free(struct nvmet_rdma_srq *srq)
+{
+	u32 i;
+
+	if (srq->srq)
+		ib_destroy_srq(srq->srq);
+	srq->srq = NULL;
+	if (!srq->cmds)
+		return;
+	for (i = 0; i < srq->size; i++)
+		nvmet_rdma_free_cmd(srq->ibdev, &srq->cmds[i],
+				    srq->inline_pages);
+	kfree(srq->cmds);
+	srq->cmds = NULL;
+}
+
+static int nvmet_rdma_srq_init(struct nvmet_rdma_dev *dev,
+			       struct nvmet_rdma_srq *srq, u32 size)
+{
+	struct ib_srq_init_attr sa = { };
+	u32 i;
+	int ret;
+
+	srq->ibdev = dev->ibdev;
+	srq->inline_pages = DIV_ROUND_UP(dev->srq_inline, PAGE_SIZE);
+	sa.srq_type = IB_SRQT_BASIC;
+	sa.attr.max_wr = size;
+	sa.attr.max_sge = 1 + srq->inline_pages;
+	srq->srq = ib_create_srq(dev->pd, &sa);
+	if (IS_ERR(srq->srq)) {
+		ret = PTR_ERR(srq->srq);
+		srq->srq = NULL;
+		return ret;
+	}
+	srq->cmds = kcalloc(size, sizeof(*srq->cmds), GFP_KERNEL);
+	if (!srq->cmds)
+		return -ENOMEM;
+	srq->size = size;
+	for (i = 0; i < size; i++) {
+		ret = nvmet_rdma_init_cmd(dev->ibdev, dev->pd->local_dma_lkey,
+					  &srq->cmds[i], dev->srq_inline);
+		if (ret)
+			return ret;
+		srq->cmds[i].srq = srq;
+	}
+	for (i = 0; i < size; i++) {
+		ret = nvmet_rdma_srq_post(&srq->cmds[i]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static void nvmet_rdma_dev_free_srqs(struct nvmet_rdma_dev *dev)
+{
+	int i;
+
+	if (!dev->srqs)
+		return;
+	for (i = 0; i < dev->nr_srqs; i++)
+		nvmet_rdma_srq_free(&dev->srqs[i]);
+	kfree(dev->srqs);
+	dev->srqs = NULL;
+	dev->nr_srqs = 0;
+}
+
+/*
+ * One SRQ per completion vector when use_srq is set and the device has
+ * SRQs; if they cannot all be created the queues fall back to receive
+ * buffers of their own.
+ */
+static void nvmet_rdma_dev_init_srqs(struct nvmet_rdma_dev *dev,
+				     u32 inline_size)
+{
+	const struct ib_device_attr *a = &dev->ibdev->attrs;
+	u32 pages = DIV_ROUND_UP(inline_size, PAGE_SIZE);
+	u32 size = min_t(u32, NVMET_RDMA_SRQ_SIZE, a->max_srq_wr);
+	int n = min(max(dev->ibdev->num_comp_vectors, 1), a->max_srq);
+	int i, ret = -EOPNOTSUPP;
+
+	if (!use_srq || n <= 0 || !size || 1 + pages > a->max_srq_sge)
+		goto fallback;
+	dev->srq_inline = inline_size;
+	dev->srqs = kcalloc(n, sizeof(*dev->srqs), GFP_KERNEL);
+	if (!dev->srqs) {
+		ret = -ENOMEM;
+		goto fallback;
+	}
+	dev->nr_srqs = n;
+	for (i = 0; i < n; i++) {
+		ret = nvmet_rdma_srq_init(dev, &dev->srqs[i], size);
+		if (ret)
+			goto fallback;
+	}
+	pr_info("%s: %d shared receive queues of %u buffers (%u bytes in capsule)\n",
+		dev_name(&dev->ibdev->dev), n, size, inline_size);
+	return;
+fallback:
+	nvmet_rdma_dev_free_srqs(dev);
+	if (use_srq)
+		pr_info("%s: no shared receive queue (%d): receive buffers per queue\n",
+			dev_name(&dev->ibdev->dev), ret);
+}
+
+/*
+ * The SRQ a new queue on completion vector @comp_vector uses, or NULL when
+ * it needs buffers of its own (no SRQs, or they take less in-capsule data
+ * than the queue's @inline_size).
+ */
+struct nvmet_rdma_srq *nvmet_rdma_dev_srq(struct nvmet_rdma_dev *dev,
+					  u32 inline_size, int comp_vector)
+{
+	if (!dev->nr_srqs || inline_size > dev->srq_inline)
+		return NULL;
+	return &dev->srqs[comp_vector % dev->nr_srqs];
+}
+
 /* ---- devices ---- */
 
-/* kref_put_mutex() calls this with nvmet_rdma_dev_mutex held */
+/*
+ * kref_put_mutex() calls this with nvmet_rdma_dev_mutex held.  The last
+ * queue is gone, so no QP uses the SRQs any more.
+ */
 static void nvmet_rdma_dev_free(struct kref *ref)
 {
 	struct nvmet_rdma_dev *dev = container_of(ref, struct nvmet_rdma_dev, ref);
 
 	list_del(&dev->entry);
 	mutex_unlock(&nvmet_rdma_dev_mutex);
+	nvmet_rdma_dev_free_srqs(dev);
 	ib_dealloc_pd(dev->pd);
 	kfree(dev);
 }
@@ -32,7 +197,12 @@ void nvmet_rdma_dev_put(struct nvmet_rdma_dev *dev)
 	kref_put_mutex(&dev->ref, nvmet_rdma_dev_free, &nvmet_rdma_dev_mutex);
 }
 
-struct nvmet_rdma_dev *nvmet_rdma_dev_get(struct ib_device *ibdev)
+/*
+ * The device state of @ibdev with a reference for a new queue, created (its
+ * SRQs taking @inline_size bytes of in-capsule data) if it does not exist.
+ */
+struct nvmet_rdma_dev *nvmet_rdma_dev_get(struct ib_device *ibdev,
+					  u32 inline_size)
 {
 	struct nvmet_rdma_dev *dev;
 
@@ -56,6 +226,7 @@ struct nvmet_rdma_dev *nvmet_rdma_dev_get(struct ib_device *ibdev)
 		goto out;
 	}
 	dev->ibdev = ibdev;
+	nvmet_rdma_dev_init_srqs(dev, inline_size);
 	kref_init(&dev->ref);
 	list_add(&dev->entry, &nvmet_rdma_devs);
 out:
@@ -65,13 +236,12 @@ out:
 
 /* ---- receive buffers and response contexts ---- */
 
-static void nvmet_rdma_free_cmd(struct nvmet_rdma_queue *queue,
-				struct nvmet_rdma_cmd *cmd)
+static void nvmet_rdma_free_cmd(struct ib_device *ibdev,
+				struct nvmet_rdma_cmd *cmd, int inline_pages)
 {
-	struct ib_device *ibdev = queue->dev->ibdev;
 	int i;
 
-	for (i = 0; i < queue->inline_pages; i++) {
+	for (i = 0; i < inline_pages; i++) {
 		if (!cmd->pages[i])
 			break;
 		if (cmd->sge[i + 1].addr)
@@ -88,14 +258,13 @@ static void nvmet_rdma_free_cmd(struct nvmet_rdma_queue *queue,
 	}
 }
 
-static int nvmet_rdma_init_cmd(struct nvmet_rdma_queue *queue,
-			       struct nvmet_rdma_cmd *cmd)
+/* A receive buffer for an SQE and @inline_size bytes of in-capsule data */
+static int nvmet_rdma_init_cmd(struct ib_device *ibdev, u32 lkey,
+			       struct nvmet_rdma_cmd *cmd, u32 inline_size)
 {
-	struct ib_device *ibdev = queue->dev->ibdev;
-	u32 lkey = queue->dev->pd->local_dma_lkey;
-	u32 left = queue->lim.inline_size;
+	int i, inline_pages = DIV_ROUND_UP(inline_size, PAGE_SIZE);
+	u32 left = inline_size;
 	u64 addr;
-	int i;
 
 	cmd->sqe = kmalloc(sizeof(*cmd->sqe), GFP_KERNEL);
 	if (!cmd->sqe)
@@ -108,7 +277,7 @@ static int nvmet_rdma_init_cmd(struct nvmet_rdma_queue *queue,
 	cmd->sge[0].length = sizeof(*cmd->sqe);
 	cmd->sge[0].lkey = lkey;
 
-	for (i = 0; i < queue->inline_pages; i++) {
+	for (i = 0; i < inline_pages; i++) {
 		u32 len = min_t(u32, left, PAGE_SIZE);
 
 		cmd->pages[i] = alloc_page(GFP_KERNEL);
@@ -126,7 +295,7 @@ static int nvmet_rdma_init_cmd(struct nvmet_rdma_queue *queue,
 	cmd->cqe.done = nvmet_rdma_recv_done;
 	cmd->wr.wr_cqe = &cmd->cqe;
 	cmd->wr.sg_list = cmd->sge;
-	cmd->wr.num_sge = 1 + queue->inline_pages;
+	cmd->wr.num_sge = 1 + inline_pages;
 	return 0;
 }
 
@@ -137,7 +306,8 @@ void nvmet_rdma_free_cmds(struct nvmet_rdma_queue *queue)
 	if (!queue->cmds)
 		return;
 	for (i = 0; i < queue->sq_size; i++)
-		nvmet_rdma_free_cmd(queue, &queue->cmds[i]);
+		nvmet_rdma_free_cmd(queue->dev->ibdev, &queue->cmds[i],
+				    queue->inline_pages);
 	kfree(queue->cmds);
 	queue->cmds = NULL;
 }
@@ -150,7 +320,9 @@ int nvmet_rdma_alloc_cmds(struct nvmet_rdma_queue *queue)
 	if (!queue->cmds)
 		return -ENOMEM;
 	for (i = 0; i < queue->sq_size; i++) {
-		ret = nvmet_rdma_init_cmd(queue, &queue->cmds[i]);
+		ret = nvmet_rdma_init_cmd(queue->dev->ibdev,
+					  queue->dev->pd->local_dma_lkey,
+					  &queue->cmds[i], queue->lim.inline_size);
 		if (ret)
 			return ret;
 	}
@@ -271,6 +443,15 @@ void nvmet_rdma_put_rsp(struct nvmet_rdma_rsp *rsp)
 {
 	struct nvmet_rdma_queue *queue = rsp->queue;
 	unsigned long flags;
+
+	/*
+	 * A command given up before its response was sent still holds its
+	 * buffer: one of the SRQ's goes back to it (a queue's own buffers are
+	 * freed with the queue).
+	 */
+	if (rsp->cmd && rsp->cmd->srq)
+		nvmet_rdma_srq_post(rsp->cmd);
+	rsp->cmd = NULL;
 
 	if (rsp->dynamic) {
 		nvmet_rdma_free_rsp(queue, rsp);

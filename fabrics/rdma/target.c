@@ -4,9 +4,11 @@
  *
  * One RDMA CM listener per enabled port; one RC queue pair per NVMe queue,
  * created when the host's connect request arrives and sized from the
- * queue size in its private data.  Every queue has one receive buffer per
- * submission queue entry (a 64-byte SQE plus, on I/O queues, pages for
- * in-capsule data) and a pool of response contexts.
+ * queue size in its private data.  Receive buffers (a 64-byte SQE plus, on
+ * I/O queues, pages for in-capsule data) come from the device's shared
+ * receive queue of the queue's completion vector (use_srq, where the
+ * device has SRQs, see target-buf.c) or else are the queue's own, one per
+ * submission queue entry.  Every queue has a pool of response contexts.
  *
  * Data movement uses the rdma_rw API: for a write with a keyed SGL the
  * host's buffer is fetched with RDMA READ before the command executes; for
@@ -113,13 +115,11 @@ static void nvmet_rdma_port_put(struct nvmet_rdma_port *port)
 static int nvmet_rdma_post_recv(struct nvmet_rdma_queue *queue,
 				struct nvmet_rdma_cmd *cmd)
 {
-	struct ib_device *ibdev = queue->dev->ibdev;
-	int i, ret;
+	int ret;
 
-	for (i = 0; i < cmd->wr.num_sge; i++)
-		ib_dma_sync_single_for_device(ibdev, cmd->sge[i].addr,
-					      cmd->sge[i].length,
-					      DMA_FROM_DEVICE);
+	if (cmd->srq)
+		return nvmet_rdma_srq_post(cmd);
+	nvmet_rdma_sync_cmd(queue->dev->ibdev, cmd);
 	ret = ib_post_recv(queue->qp, &cmd->wr, NULL);
 	if (ret && !nvmet_rdma_queue_dying(queue))
 		nvmet_rdma_queue_fail(queue, "posting a receive failed (%d)",
@@ -444,20 +444,31 @@ void nvmet_rdma_recv_done(struct ib_cq *cq, struct ib_wc *wc)
 		if (wc->status != IB_WC_WR_FLUSH_ERR)
 			nvmet_rdma_queue_fail(queue, "receive failed: %s",
 					      ib_wc_status_msg(wc->status));
-		return;
+		goto recycle;
 	}
 	if (unlikely(wc->byte_len < sizeof(struct nvme_sqe))) {
 		nvmet_rdma_queue_fail(queue,
 				      "command capsule of %u bytes is shorter than an SQE",
 				      wc->byte_len);
-		return;
+		goto recycle;
+	}
+	/*
+	 * A queue's own buffer takes no more than this; a buffer of an SRQ
+	 * may take more than the queue allows its host
+	 */
+	if (unlikely(wc->byte_len > sizeof(struct nvme_sqe) +
+		     queue->lim.inline_size)) {
+		nvmet_rdma_queue_fail(queue,
+				      "command capsule of %u bytes is larger than the receive buffer",
+				      wc->byte_len);
+		goto recycle;
 	}
 	cmd->byte_len = wc->byte_len;
 
 	rsp = nvmet_rdma_get_rsp(queue);
 	if (unlikely(!rsp)) {
 		nvmet_rdma_queue_fail(queue, "out of memory for a command");
-		return;
+		goto recycle;
 	}
 	rsp->cmd = cmd;
 
@@ -475,6 +486,12 @@ void nvmet_rdma_recv_done(struct ib_cq *cq, struct ib_wc *wc)
 	}
 	spin_unlock_irqrestore(&queue->state_lock, flags);
 	nvmet_rdma_handle_command(rsp);
+	return;
+
+recycle:
+	/* a queue's own buffers are freed with it; an SRQ's go back */
+	if (cmd->srq)
+		nvmet_rdma_srq_post(cmd);
 }
 
 /* ---- queue setup and teardown ---- */
@@ -506,8 +523,7 @@ static int nvmet_rdma_create_ib_queue(struct nvmet_rdma_queue *queue)
 	nr_cqe = 2 * queue->sq_size + 2 +
 		rdma_rw_max_send_wr(ibdev, queue->port_num, queue->sq_size, 0);
 	nr_cqe = min(nr_cqe, ibdev->attrs.max_cqe);
-	queue->cq = ib_alloc_cq(ibdev, queue, nr_cqe,
-				queue->qid % ibdev->num_comp_vectors,
+	queue->cq = ib_alloc_cq(ibdev, queue, nr_cqe, queue->comp_vector,
 				IB_POLL_WORKQUEUE);
 	if (IS_ERR(queue->cq)) {
 		ret = PTR_ERR(queue->cq);
@@ -529,8 +545,12 @@ static int nvmet_rdma_create_ib_queue(struct nvmet_rdma_queue *queue)
 	qa.cap.max_rdma_ctxs = queue->sq_size;
 	qa.cap.max_send_sge = min_t(u32, ibdev->attrs.max_send_sge,
 				    NVMET_RDMA_MAX_SEND_SGE);
-	qa.cap.max_recv_wr = queue->sq_size;
-	qa.cap.max_recv_sge = 1 + queue->inline_pages;
+	if (queue->srq) {
+		qa.srq = queue->srq->srq;
+	} else {
+		qa.cap.max_recv_wr = queue->sq_size;
+		qa.cap.max_recv_sge = 1 + queue->inline_pages;
+	}
 	ret = rdma_create_qp(queue->cm_id, queue->dev->pd, &qa);
 	if (ret) {
 		pr_err("queue %d: cannot create a QP (%d)\n", queue->idx, ret);
@@ -538,6 +558,8 @@ static int nvmet_rdma_create_ib_queue(struct nvmet_rdma_queue *queue)
 	}
 	queue->qp = queue->cm_id->qp;
 	atomic_set(&queue->sq_wr_avail, qa.cap.max_send_wr);
+	if (queue->srq)
+		return 0;
 
 	for (i = 0; i < queue->sq_size; i++) {
 		ret = nvmet_rdma_post_recv(queue, &queue->cmds[i]);
@@ -653,7 +675,7 @@ nvmet_rdma_alloc_queue(struct rdma_cm_id *cm_id, struct nvmet_rdma_port *port,
 	int ret;
 
 	*sts = NVME_RDMA_REJ_NO_RESOURCES;
-	dev = nvmet_rdma_dev_get(cm_id->device);
+	dev = nvmet_rdma_dev_get(cm_id->device, port->nport->inline_data_size);
 	if (!dev)
 		return NULL;
 	queue = kzalloc(sizeof(*queue), GFP_KERNEL);
@@ -694,7 +716,11 @@ nvmet_rdma_alloc_queue(struct rdma_cm_id *cm_id, struct nvmet_rdma_port *port,
 		queue->inline_pages = DIV_ROUND_UP(queue->lim.inline_size,
 						   PAGE_SIZE);
 	}
-	if (1 + queue->inline_pages > dev->ibdev->attrs.max_recv_sge ||
+	queue->comp_vector = queue->qid % dev->ibdev->num_comp_vectors;
+	queue->srq = nvmet_rdma_dev_srq(dev, queue->lim.inline_size,
+					queue->comp_vector);
+	if ((!queue->srq &&
+	     1 + queue->inline_pages > dev->ibdev->attrs.max_recv_sge) ||
 	    queue->sq_size > dev->ibdev->attrs.max_qp_wr) {
 		pr_err_ratelimited("%s cannot take %u receives of %u SGEs\n",
 				   dev_name(&dev->ibdev->dev), queue->sq_size,
@@ -702,7 +728,8 @@ nvmet_rdma_alloc_queue(struct rdma_cm_id *cm_id, struct nvmet_rdma_port *port,
 		goto err;
 	}
 
-	if (nvmet_rdma_alloc_cmds(queue) || nvmet_rdma_alloc_rsps(queue))
+	if ((!queue->srq && nvmet_rdma_alloc_cmds(queue)) ||
+	    nvmet_rdma_alloc_rsps(queue))
 		goto err;
 	ret = nvmet_rdma_create_ib_queue(queue);
 	if (ret)

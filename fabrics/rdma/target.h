@@ -25,6 +25,7 @@
 #define NVMET_RDMA_MAX_SEND_SGE		16
 #define NVMET_RDMA_BACKLOG		128
 #define NVMET_RDMA_REPAIR_DELAY		(5 * HZ)
+#define NVMET_RDMA_SRQ_SIZE		1024	/* receive buffers of one SRQ */
 
 /*
  * A CM ID's context is either a port (listener) or a queue; both start
@@ -32,6 +33,25 @@
  */
 struct nvmet_rdma_cm_ctx {
 	bool listener;
+};
+
+struct nvmet_rdma_cmd;
+
+/**
+ * struct nvmet_rdma_srq - a shared receive queue and the buffers it owns
+ * @srq: the verbs SRQ
+ * @ibdev: its device
+ * @cmds: @size receive buffers, posted to @srq whenever no command holds
+ *	them; they live as long as the SRQ, not as a queue
+ * @size: entries of @cmds
+ * @inline_pages: in-capsule data pages of every buffer
+ */
+struct nvmet_rdma_srq {
+	struct ib_srq *srq;
+	struct ib_device *ibdev;
+	struct nvmet_rdma_cmd *cmds;
+	u32 size;
+	u16 inline_pages;
 };
 
 /**
@@ -42,6 +62,14 @@ struct nvmet_rdma_cm_ctx {
  * @entry: in nvmet_rdma_devs (nvmet_rdma_dev_mutex)
  * @removing: the device is going away: no new queues (set under both
  *	mutexes)
+ * @srqs: with use_srq and a device that has SRQs, one per completion
+ *	vector (up to the device's max_srq), else NULL.  Created with the
+ *	device state, destroyed with it: after the last queue (and so the
+ *	last QP attached to one) is gone.
+ * @nr_srqs: entries of @srqs
+ * @srq_inline: in-capsule data bytes the SRQ buffers take (the inline
+ *	data size of the port whose connection created the device state); a
+ *	queue allowed more keeps per-queue receive buffers
  */
 struct nvmet_rdma_dev {
 	struct ib_device *ibdev;
@@ -49,6 +77,9 @@ struct nvmet_rdma_dev {
 	struct kref ref;
 	struct list_head entry;
 	bool removing;
+	struct nvmet_rdma_srq *srqs;
+	int nr_srqs;
+	u32 srq_inline;
 };
 
 /**
@@ -77,6 +108,7 @@ struct nvmet_rdma_port {
 
 /**
  * struct nvmet_rdma_cmd - one receive buffer (a command capsule)
+ * @srq: the SRQ that owns the buffer, NULL for a queue's own buffer
  * @cqe: completion handler
  * @wr: the receive work request
  * @sge: SQE followed by the in-capsule data pages
@@ -86,6 +118,7 @@ struct nvmet_rdma_port {
  * @byte_len: bytes received into the buffer
  */
 struct nvmet_rdma_cmd {
+	struct nvmet_rdma_srq *srq;
 	struct ib_cqe cqe;
 	struct ib_recv_wr wr;
 	struct ib_sge sge[1 + NVMET_RDMA_MAX_INLINE_PAGES];
@@ -162,6 +195,9 @@ enum nvmet_rdma_queue_state {
  * @cm_id: the connection's CM ID
  * @qp: queue pair
  * @cq: completion queue for sends and receives
+ * @comp_vector: completion vector of @cq
+ * @srq: the shared receive queue the QP takes its receives from, or NULL
+ *	(receives from @cmds)
  * @dev: the RDMA device
  * @port: the port the connection arrived through
  * @nsq: core submission queue
@@ -180,7 +216,7 @@ enum nvmet_rdma_queue_state {
  * @port_num: RDMA port of the connection
  * @send_inv: the device can send with remote invalidation
  * @sq_inited: nvmet_sq_init() succeeded
- * @cmds: receive buffers
+ * @cmds: receive buffers of a queue without @srq
  * @rsps: response pool
  * @nr_rsps: entries in @rsps
  * @rsp_lock: protects @free_rsps
@@ -194,6 +230,8 @@ struct nvmet_rdma_queue {
 	struct rdma_cm_id *cm_id;
 	struct ib_qp *qp;
 	struct ib_cq *cq;
+	int comp_vector;
+	struct nvmet_rdma_srq *srq;
 	struct nvmet_rdma_dev *dev;
 	struct nvmet_rdma_port *port;
 	struct nvmet_sq nsq;
@@ -225,8 +263,13 @@ struct nvmet_rdma_queue {
 /* target-buf.c */
 extern struct list_head nvmet_rdma_devs;
 extern struct mutex nvmet_rdma_dev_mutex;
-struct nvmet_rdma_dev *nvmet_rdma_dev_get(struct ib_device *ibdev);
+struct nvmet_rdma_dev *nvmet_rdma_dev_get(struct ib_device *ibdev,
+					  u32 inline_size);
 void nvmet_rdma_dev_put(struct nvmet_rdma_dev *dev);
+struct nvmet_rdma_srq *nvmet_rdma_dev_srq(struct nvmet_rdma_dev *dev,
+					  u32 inline_size, int comp_vector);
+void nvmet_rdma_sync_cmd(struct ib_device *ibdev, struct nvmet_rdma_cmd *cmd);
+int nvmet_rdma_srq_post(struct nvmet_rdma_cmd *cmd);
 int nvmet_rdma_alloc_cmds(struct nvmet_rdma_queue *queue);
 void nvmet_rdma_free_cmds(struct nvmet_rdma_queue *queue);
 int nvmet_rdma_alloc_rsps(struct nvmet_rdma_queue *queue);
