@@ -11,6 +11,7 @@
 #    verification whose I/O went through the poll queue, disconnect.
 #
 # VM: mem=2G smp=2 timeout=600 modules=nvme-core,nvme-fabrics,nvme-rdma,nvmet,nvmet-rdma
+# VM: append nvmet_rdma.use_srq=1
 
 export RDMA_TARGET=ours RDMA_HOST=ours
 RDMA_EXTRA_TESTS=9

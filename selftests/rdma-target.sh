@@ -11,14 +11,16 @@
 # crc32c verification (4k-256k, QD32) on a null_blk and a tmpfs-file
 # namespace, mkfs + remount checksums, namespace add/remove seen by the host,
 # the port unlinked for 6 s during fio (host reconnects, fio sees no error),
-# disconnect and module unload.  Our target's queues take their receives
-# from shared receive queues (use_srq, on by default).
+# disconnect and module unload.  The VM boots with nvmet_rdma.use_srq=1,
+# so our target's queues take their receives from shared receive queues
+# (the module's default is off, as in Linux; rdma-ours.sh covers both).
 #
 # A script that sources this one may set RDMA_EXTRA_TESTS (the number of
 # TAP results it adds) and define rdma_extra(), which runs after the
 # disconnect, before the teardown (rdma-ours.sh does).
 #
 # VM: mem=2G smp=2 timeout=420 modules=nvmet,nvmet-rdma
+# VM: append nvmet_rdma.use_srq=1
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-nvmet.sh"

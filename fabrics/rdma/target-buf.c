@@ -18,9 +18,9 @@
 
 #include "target.h"
 
-static bool use_srq = true;
+static bool use_srq;
 module_param(use_srq, bool, 0444);
-MODULE_PARM_DESC(use_srq, "Share receive buffers between the queues of a completion vector (SRQ) where the device supports it (default: true)");
+MODULE_PARM_DESC(use_srq, "Share receive buffers between the queues of a completion vector (SRQ) where the device supports it (default: false)");
 
 /* every device with queues on it, and the mutex protecting the list */
 LIST_HEAD(nvmet_rdma_devs);
