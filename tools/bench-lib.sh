@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Sourced by the benchmark scripts' guest halves (tools/bench*): one fio job
-# and its result lines.  Not executable on its own.
+# and its result lines, and for the fabrics benchmarks (bench-tcp,
+# bench-rdma) loading either side's modules, ours or Debian's, and a
+# null_blk subsystem on one port.  Not executable on its own.
 
 # bench_fio "LABEL..." DEV NAME RW BS QD RUNTIME [SIZE]
 #
@@ -9,9 +11,10 @@
 #   CPU LABEL... NAME USEC_PER_IO
 # where USEC_PER_IO is the busy time of the whole guest (all CPUs, from
 # /proc/stat: everything but idle and iowait) over the job divided by the
-# I/Os fio completed.  Under TCG the guest is often half idle, waiting on
-# the emulator, so IOPS alone mixes driver cost with host scheduling luck;
-# CPU time per I/O is the driver's own cost.
+# I/Os fio completed (fio and, on fabrics, the other side included: the
+# same for both drivers of a comparison).  Under TCG the guest is often
+# half idle, waiting on the emulator, so IOPS alone mixes driver cost with
+# how fast halted vCPUs are woken; CPU time per I/O leaves the latter out.
 bench_fio() {
 	local label=$1 dev=$2 name=$3 rw=$4 bs=$5 qd=$6 runtime=$7 size=${8:-256M}
 	local s0 s1 out
@@ -41,4 +44,77 @@ print(f"RESULT {label} {name} {int(iops)}")
 if ios:
     print(f"CPU {label} {name} {busy * 1e6 / hz / ios:.1f}")
 ' "$label" "$name" "$out"
+}
+
+# ---- fabrics: set trtype (tcp|rdma), addr, nqn and jobs before use ----
+bench_kd=/lib/modules/$(uname -r)/kernel/drivers/nvme
+bench_cfs=/sys/kernel/config/nvmet
+
+# Debian's module by path, its dependencies by name (never one of ours)
+debian_mod() {
+	local dep
+	for dep in $(modinfo -F depends "$bench_kd/$1.ko" | tr , ' '); do
+		case "$dep" in
+		nvme-core|nvme-fabrics|nvmet) ;;
+		*) modprobe "$dep" || return 1 ;;
+		esac
+	done
+	insmod "$bench_kd/$1.ko"
+}
+host_load() {	# ours|debian
+	if [ "$1" = ours ]; then modprobe "nvme-$trtype"; else
+		debian_mod host/nvme-core && debian_mod host/nvme-fabrics &&
+			debian_mod "host/nvme-$trtype"
+	fi
+}
+host_unload() { rmmod "nvme_$trtype" nvme_fabrics nvme_core; }
+target_load() {	# ours|debian
+	local sub=$bench_cfs/subsystems/$nqn port=$bench_cfs/ports/1
+
+	if [ "$1" = ours ]; then modprobe "nvmet-$trtype"; else
+		debian_mod target/nvmet && debian_mod "target/nvmet-$trtype"
+	fi
+	mkdir -p "$sub/namespaces/1" "$port" &&
+	echo 1 > "$sub/attr_allow_any_host" &&
+	echo /dev/nullb0 > "$sub/namespaces/1/device_path" &&
+	echo 1 > "$sub/namespaces/1/enable" &&
+	echo "$trtype" > "$port/addr_trtype" && echo ipv4 > "$port/addr_adrfam" &&
+	echo "$addr" > "$port/addr_traddr" && echo 4420 > "$port/addr_trsvcid" &&
+	ln -s "$sub" "$port/subsystems/$nqn"
+}
+target_unload() {
+	local sub=$bench_cfs/subsystems/$nqn port=$bench_cfs/ports/1
+
+	rm -f "$port/subsystems/$nqn"; rmdir "$port"
+	echo 0 > "$sub/namespaces/1/enable"
+	rmdir "$sub/namespaces/1" "$sub"
+	rmmod "nvmet_$trtype" nvmet
+}
+run_jobs() {	# TAG SIDE: connect, every job of $jobs, disconnect
+	local j name rw bs qd dev
+	nvme connect -t "$trtype" -a "$addr" -s 4420 -n "$nqn" -i 2 > /dev/null || return 1
+	for _ in $(seq 100); do
+		dev=$(ls /sys/block | grep -E '^nvme[0-9]+n1$' | head -n 1)
+		[ -n "$dev" ] && [ -b "/dev/$dev" ] && break
+		sleep 0.1
+	done
+	for j in $jobs; do
+		IFS=: read -r name rw bs qd <<< "$j"
+		bench_fio "$1 $2" /dev/"$dev" "$name" "$rw" "$bs" "$qd" "$runtime"
+	done
+	nvme disconnect -n "$nqn" > /dev/null
+}
+
+# bench_ab host|target "ours debian": each side of that kind in the given
+# order, the other side Debian's, every job; exits the guest on a failure
+bench_ab() {
+	local s
+	for s in $2; do
+		if [ "$1" = host ]; then
+			host_load "$s" && target_load debian
+		else
+			host_load debian && target_load "$s"
+		fi && run_jobs "$1" "$s" || exit 1
+		target_unload; host_unload
+	done
 }
