@@ -316,8 +316,11 @@ bool nvmet_req_init(struct nvmet_req *req, struct nvmet_cq *cq,
 	req->cqe->dw1 = 0;
 
 	if (!percpu_ref_tryget_live(&sq->ref)) {
-		/* the queue is going away: answer, but it will not be read */
-		__nvmet_req_complete(req, NVMET_ERR(NVME_SC_ABORT_SQ_DELETED));
+		/*
+		 * The queue is going away.  The answer is unlikely to be
+		 * read; if it is, the host may retry on another connection.
+		 */
+		__nvmet_req_complete(req, NVME_SC_ABORT_SQ_DELETED);
 		return false;
 	}
 	if (flags & 0x3) {			/* fused operations */
@@ -1034,14 +1037,20 @@ u16 nvmet_ctrl_find_get(const char *subsysnqn, const char *hostnqn, u16 cntlid,
 	return status;
 }
 
-/* Admin and I/O commands need an enabled, ready, healthy controller. */
+/*
+ * Admin and I/O commands need an enabled, ready controller.  CSTS.CFS is
+ * not a reason to refuse: it is set when the controller is being torn
+ * down, and until the transport has closed its queues a command that
+ * still arrives is executed as usual.  Its answer may be lost, and the
+ * host retries it on its next connection; a "do not retry" error here
+ * would reach the host first and fail its I/O.
+ */
 u16 nvmet_check_ctrl_status(struct nvmet_req *req)
 {
 	struct nvmet_ctrl *ctrl = req->sq->ctrl;
 	u32 cc = READ_ONCE(ctrl->cc), csts = READ_ONCE(ctrl->csts);
 
-	if (!(cc & NVME_CC_EN) || !(csts & NVME_CSTS_RDY) ||
-	    (csts & NVME_CSTS_CFS))
+	if (!(cc & NVME_CC_EN) || !(csts & NVME_CSTS_RDY))
 		return NVMET_ERR(NVME_SC_CMD_SEQ_ERROR);
 	return 0;
 }
