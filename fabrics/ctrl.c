@@ -60,8 +60,6 @@ static int nvmf_exec(struct nvmf_ctrl *fctrl, int qid, union nvmf_cmd *cmd,
 	struct nvme_ctrl *ctrl = &fctrl->ctrl;
 	blk_opf_t op = buf ? REQ_OP_DRV_OUT : REQ_OP_DRV_IN;
 	struct request *rq;
-	blk_status_t sts;
-	int ret;
 
 	if (qid)
 		rq = blk_mq_alloc_request_hctx(fctrl->connect_q, op,
@@ -71,24 +69,7 @@ static int nvmf_exec(struct nvmf_ctrl *fctrl, int qid, union nvmf_cmd *cmd,
 		rq = blk_mq_alloc_request(ctrl->admin_q, op, 0);
 	if (IS_ERR(rq))
 		return PTR_ERR(rq);
-	nvme_init_request(rq, &cmd->sqe);
-	if (buf && len) {
-		ret = blk_rq_map_kern(rq->q, rq, buf, len, GFP_KERNEL);
-		if (ret)
-			goto out;
-	}
-	sts = blk_execute_rq(rq, false);
-	if (nvme_req(rq)->flags & NVME_REQ_CANCELLED)
-		ret = -EINTR;
-	else if (nvme_req(rq)->status)
-		ret = nvme_req(rq)->status;
-	else
-		ret = blk_status_to_errno(sts);
-	if (result)
-		*result = le64_to_cpu(nvme_req(rq)->result);
-out:
-	blk_mq_free_request(rq);
-	return ret;
+	return nvme_run_sync_rq(rq, &cmd->sqe, result, buf, len);
 }
 
 static void nvmf_log_connect_error(struct nvmf_ctrl *fctrl, int qid,
@@ -1065,14 +1046,28 @@ static ssize_t hostid_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(hostid);
 
+/* ctrl_loss_tmo, fast_io_fail_tmo: seconds, or "off" (any negative) */
+static ssize_t nvmf_tmo_show(char *buf, int tmo)
+{
+	if (tmo < 0)
+		return sysfs_emit(buf, "off\n");
+	return sysfs_emit(buf, "%d\n", tmo);
+}
+
+static int nvmf_tmo_parse(const char *buf, int *tmo)
+{
+	int v;
+
+	if (kstrtoint(buf, 10, &v))
+		return -EINVAL;
+	*tmo = v < 0 ? -1 : v;
+	return 0;
+}
+
 static ssize_t ctrl_loss_tmo_show(struct device *dev,
 				  struct device_attribute *attr, char *buf)
 {
-	struct nvmf_ctrl *fctrl = nvmf_dev_to_fctrl(dev);
-
-	if (fctrl->opts->ctrl_loss_tmo < 0)
-		return sysfs_emit(buf, "off\n");
-	return sysfs_emit(buf, "%d\n", fctrl->opts->ctrl_loss_tmo);
+	return nvmf_tmo_show(buf, nvmf_dev_to_fctrl(dev)->opts->ctrl_loss_tmo);
 }
 
 static ssize_t ctrl_loss_tmo_store(struct device *dev,
@@ -1080,11 +1075,9 @@ static ssize_t ctrl_loss_tmo_store(struct device *dev,
 				   const char *buf, size_t count)
 {
 	struct nvmf_ctrl *fctrl = nvmf_dev_to_fctrl(dev);
-	int v;
 
-	if (kstrtoint(buf, 10, &v))
+	if (nvmf_tmo_parse(buf, &fctrl->opts->ctrl_loss_tmo))
 		return -EINVAL;
-	fctrl->opts->ctrl_loss_tmo = v < 0 ? -1 : v;
 	WRITE_ONCE(fctrl->recovery.max_reconnects,
 		   nvmf_max_reconnects(fctrl->opts->ctrl_loss_tmo,
 				       fctrl->opts->reconnect_delay));
@@ -1119,11 +1112,7 @@ static DEVICE_ATTR_RW(reconnect_delay);
 static ssize_t fast_io_fail_tmo_show(struct device *dev,
 				     struct device_attribute *attr, char *buf)
 {
-	struct nvmf_ctrl *fctrl = nvmf_dev_to_fctrl(dev);
-
-	if (fctrl->opts->fast_io_fail_tmo < 0)
-		return sysfs_emit(buf, "off\n");
-	return sysfs_emit(buf, "%d\n", fctrl->opts->fast_io_fail_tmo);
+	return nvmf_tmo_show(buf, nvmf_dev_to_fctrl(dev)->opts->fast_io_fail_tmo);
 }
 
 static ssize_t fast_io_fail_tmo_store(struct device *dev,
@@ -1131,11 +1120,9 @@ static ssize_t fast_io_fail_tmo_store(struct device *dev,
 				      const char *buf, size_t count)
 {
 	struct nvmf_ctrl *fctrl = nvmf_dev_to_fctrl(dev);
-	int v;
 
-	if (kstrtoint(buf, 10, &v))
+	if (nvmf_tmo_parse(buf, &fctrl->opts->fast_io_fail_tmo))
 		return -EINVAL;
-	fctrl->opts->fast_io_fail_tmo = v < 0 ? -1 : v;
 	WRITE_ONCE(fctrl->recovery.fast_io_fail_tmo,
 		   fctrl->opts->fast_io_fail_tmo);
 	return count;

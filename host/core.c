@@ -824,20 +824,25 @@ EXPORT_SYMBOL_GPL(nvme_mark_namespaces_dead);
 /* admin command helpers                                              */
 /* ------------------------------------------------------------------ */
 
-static int nvme_execute_sync(struct request_queue *q, struct nvme_sqe *cmd,
-			     u64 *result, void *buf, unsigned int len)
+/**
+ * nvme_run_sync_rq() - run an allocated request and wait for it
+ * @rq: a passthrough request, freed here
+ * @cmd: its command
+ * @result: completion dwords 0 and 1, or NULL
+ * @buf: kernel buffer for its data, or NULL
+ * @len: data length
+ *
+ * Return: 0, a positive NVMe status or a negative errno.
+ */
+int nvme_run_sync_rq(struct request *rq, const struct nvme_sqe *cmd,
+		     u64 *result, void *buf, unsigned int len)
 {
-	struct request *rq;
 	blk_status_t sts;
 	int ret;
 
-	rq = blk_mq_alloc_request(q, nvme_opc_host_to_ctrl(cmd->opc) ?
-				  REQ_OP_DRV_OUT : REQ_OP_DRV_IN, 0);
-	if (IS_ERR(rq))
-		return PTR_ERR(rq);
 	nvme_init_request(rq, cmd);
 	if (buf && len) {
-		ret = blk_rq_map_kern(q, rq, buf, len, GFP_KERNEL);
+		ret = blk_rq_map_kern(rq->q, rq, buf, len, GFP_KERNEL);
 		if (ret)
 			goto out;
 	}
@@ -853,6 +858,19 @@ static int nvme_execute_sync(struct request_queue *q, struct nvme_sqe *cmd,
 out:
 	blk_mq_free_request(rq);
 	return ret;
+}
+EXPORT_SYMBOL_GPL(nvme_run_sync_rq);
+
+static int nvme_execute_sync(struct request_queue *q, struct nvme_sqe *cmd,
+			     u64 *result, void *buf, unsigned int len)
+{
+	struct request *rq;
+
+	rq = blk_mq_alloc_request(q, nvme_opc_host_to_ctrl(cmd->opc) ?
+				  REQ_OP_DRV_OUT : REQ_OP_DRV_IN, 0);
+	if (IS_ERR(rq))
+		return PTR_ERR(rq);
+	return nvme_run_sync_rq(rq, cmd, result, buf, len);
 }
 
 /**

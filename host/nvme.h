@@ -373,6 +373,8 @@ bool nvme_ctrl_may_queue(struct nvme_ctrl *ctrl, struct request *rq,
 blk_status_t nvme_status_to_blk(u16 status);
 int nvme_submit_sync_cmd(struct request_queue *q, struct nvme_sqe *cmd,
 			 void *buf, unsigned int len);
+int nvme_run_sync_rq(struct request *rq, const struct nvme_sqe *cmd,
+		     u64 *result, void *buf, unsigned int len);
 int nvme_identify(struct nvme_ctrl *ctrl, u8 cns, u32 nsid, void *buf);
 int nvme_get_log(struct nvme_ctrl *ctrl, u32 nsid, u8 lid, u8 lsp,
 		 void *buf, u32 len, u64 offset);

@@ -445,6 +445,30 @@ static ssize_t subsys_cfs_attr_version_store(struct config_item *item,
 }
 CONFIGFS_ATTR(subsys_cfs_, attr_version);
 
+/*
+ * Serial and model number: fixed once a host has seen them (Identify),
+ * checked by @valid against the length and characters Identify allows.
+ */
+static ssize_t subsys_store_id_string(struct config_item *item, char *dst,
+				      int (*valid)(const char *s, size_t len),
+				      const char *page, size_t count)
+{
+	struct nvmet_subsys *subsys = to_subsys(item);
+	size_t len = nvmet_vlen(page, count);
+
+	if (valid(page, len))
+		return -EINVAL;
+	mutex_lock(&subsys->lock);
+	if (subsys->discovered) {
+		mutex_unlock(&subsys->lock);
+		return -EBUSY;
+	}
+	memcpy(dst, page, len);
+	dst[len] = '\0';
+	mutex_unlock(&subsys->lock);
+	return count;
+}
+
 static ssize_t subsys_cfs_attr_serial_show(struct config_item *item,
 					   char *page)
 {
@@ -454,20 +478,8 @@ static ssize_t subsys_cfs_attr_serial_show(struct config_item *item,
 static ssize_t subsys_cfs_attr_serial_store(struct config_item *item,
 					    const char *page, size_t count)
 {
-	struct nvmet_subsys *subsys = to_subsys(item);
-	size_t len = nvmet_vlen(page, count);
-
-	if (nvmet_serial_valid(page, len))
-		return -EINVAL;
-	mutex_lock(&subsys->lock);
-	if (subsys->discovered) {
-		mutex_unlock(&subsys->lock);
-		return -EBUSY;
-	}
-	memcpy(subsys->serial, page, len);
-	subsys->serial[len] = '\0';
-	mutex_unlock(&subsys->lock);
-	return count;
+	return subsys_store_id_string(item, to_subsys(item)->serial,
+				      nvmet_serial_valid, page, count);
 }
 CONFIGFS_ATTR(subsys_cfs_, attr_serial);
 
@@ -480,22 +492,32 @@ static ssize_t subsys_cfs_attr_model_show(struct config_item *item,
 static ssize_t subsys_cfs_attr_model_store(struct config_item *item,
 					   const char *page, size_t count)
 {
-	struct nvmet_subsys *subsys = to_subsys(item);
-	size_t len = nvmet_vlen(page, count);
-
-	if (nvmet_model_valid(page, len))
-		return -EINVAL;
-	mutex_lock(&subsys->lock);
-	if (subsys->discovered) {
-		mutex_unlock(&subsys->lock);
-		return -EBUSY;
-	}
-	memcpy(subsys->model, page, len);
-	subsys->model[len] = '\0';
-	mutex_unlock(&subsys->lock);
-	return count;
+	return subsys_store_id_string(item, to_subsys(item)->model,
+				      nvmet_model_valid, page, count);
 }
 CONFIGFS_ATTR(subsys_cfs_, attr_model);
+
+/* one end of the controller ID range; the range must stay valid */
+static ssize_t subsys_store_cntlid(struct config_item *item, bool max,
+				   const char *page, size_t cnt)
+{
+	struct nvmet_subsys *subsys = to_subsys(item);
+	u16 val, lo, hi;
+
+	if (kstrtou16(page, 0, &val))
+		return -EINVAL;
+	mutex_lock(&subsys->lock);
+	lo = max ? subsys->cntlid_min : val;
+	hi = max ? val : subsys->cntlid_max;
+	if (nvmet_cntlid_range_check(lo, hi)) {
+		mutex_unlock(&subsys->lock);
+		return -EINVAL;
+	}
+	subsys->cntlid_min = lo;
+	subsys->cntlid_max = hi;
+	mutex_unlock(&subsys->lock);
+	return cnt;
+}
 
 static ssize_t subsys_cfs_attr_cntlid_min_show(struct config_item *item,
 					       char *page)
@@ -506,19 +528,7 @@ static ssize_t subsys_cfs_attr_cntlid_min_show(struct config_item *item,
 static ssize_t subsys_cfs_attr_cntlid_min_store(struct config_item *item,
 						const char *page, size_t cnt)
 {
-	struct nvmet_subsys *subsys = to_subsys(item);
-	u16 val;
-
-	if (kstrtou16(page, 0, &val))
-		return -EINVAL;
-	mutex_lock(&subsys->lock);
-	if (nvmet_cntlid_range_check(val, subsys->cntlid_max)) {
-		mutex_unlock(&subsys->lock);
-		return -EINVAL;
-	}
-	subsys->cntlid_min = val;
-	mutex_unlock(&subsys->lock);
-	return cnt;
+	return subsys_store_cntlid(item, false, page, cnt);
 }
 CONFIGFS_ATTR(subsys_cfs_, attr_cntlid_min);
 
@@ -531,19 +541,7 @@ static ssize_t subsys_cfs_attr_cntlid_max_show(struct config_item *item,
 static ssize_t subsys_cfs_attr_cntlid_max_store(struct config_item *item,
 						const char *page, size_t cnt)
 {
-	struct nvmet_subsys *subsys = to_subsys(item);
-	u16 val;
-
-	if (kstrtou16(page, 0, &val))
-		return -EINVAL;
-	mutex_lock(&subsys->lock);
-	if (nvmet_cntlid_range_check(subsys->cntlid_min, val)) {
-		mutex_unlock(&subsys->lock);
-		return -EINVAL;
-	}
-	subsys->cntlid_max = val;
-	mutex_unlock(&subsys->lock);
-	return cnt;
+	return subsys_store_cntlid(item, true, page, cnt);
 }
 CONFIGFS_ATTR(subsys_cfs_, attr_cntlid_max);
 

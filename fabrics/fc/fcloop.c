@@ -572,8 +572,9 @@ static void fcloop_del_tport(struct fcloop_tport *t)
 	kfree(t);
 }
 
+/* parse a control file write; @id (if not NULL) gets the port's names */
 static int fcloop_parse(const char *buf, size_t count, u32 need,
-			struct nvme_fc_port_opts *o)
+			struct nvme_fc_port_opts *o, struct nvme_fc_port_id *id)
 {
 	if (nvme_fc_parse_port_opts(buf, (u32)min_t(size_t, count, U32_MAX),
 				    o) ||
@@ -582,6 +583,11 @@ static int fcloop_parse(const char *buf, size_t count, u32 need,
 				   need & NVME_FC_OPT_LPWWNN ?
 				   ",lpwwnn=0x..,lpwwpn=0x.." : "");
 		return -EINVAL;
+	}
+	if (id) {
+		id->wwnn = o->wwnn;
+		id->wwpn = o->wwpn;
+		id->port_id = (u32)o->fcaddr;
 	}
 	return 0;
 }
@@ -597,7 +603,7 @@ static ssize_t add_local_port_store(struct device *dev,
 	struct fcloop_lport *l;
 	int ret;
 
-	ret = fcloop_parse(buf, count, FCLOOP_NAMES, &o);
+	ret = fcloop_parse(buf, count, FCLOOP_NAMES, &o, &id);
 	if (ret)
 		return ret;
 	l = kzalloc(sizeof(*l), GFP_KERNEL);
@@ -605,9 +611,6 @@ static ssize_t add_local_port_store(struct device *dev,
 		return -ENOMEM;
 	l->wwnn = o.wwnn;
 	l->wwpn = o.wwpn;
-	id.wwnn = o.wwnn;
-	id.wwpn = o.wwpn;
-	id.port_id = (u32)o.fcaddr;
 	mutex_lock(&fcloop_mutex);
 	ret = nvme_fc_register_lport(&id, &fcloop_host_ops, l, &l->lp);
 	if (!ret)
@@ -628,7 +631,7 @@ static ssize_t del_local_port_store(struct device *dev,
 	struct fcloop_lport *l;
 	int ret;
 
-	ret = fcloop_parse(buf, count, FCLOOP_NAMES, &o);
+	ret = fcloop_parse(buf, count, FCLOOP_NAMES, &o, NULL);
 	if (ret)
 		return ret;
 	mutex_lock(&fcloop_mutex);
@@ -650,7 +653,7 @@ static ssize_t add_remote_port_store(struct device *dev,
 	int ret;
 
 	ret = fcloop_parse(buf, count, FCLOOP_NAMES | NVME_FC_OPT_LPWWNN |
-			   NVME_FC_OPT_LPWWPN, &o);
+			   NVME_FC_OPT_LPWWPN, &o, &id);
 	if (ret)
 		return ret;
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
@@ -658,9 +661,6 @@ static ssize_t add_remote_port_store(struct device *dev,
 		return -ENOMEM;
 	r->wwnn = o.wwnn;
 	r->wwpn = o.wwpn;
-	id.wwnn = o.wwnn;
-	id.wwpn = o.wwpn;
-	id.port_id = (u32)o.fcaddr;
 	mutex_lock(&fcloop_mutex);
 	l = fcloop_find_lport(o.lpwwnn, o.lpwwpn);
 	if (!l)
@@ -691,7 +691,7 @@ static ssize_t del_remote_port_store(struct device *dev,
 	struct fcloop_rport *r;
 	int ret;
 
-	ret = fcloop_parse(buf, count, FCLOOP_NAMES, &o);
+	ret = fcloop_parse(buf, count, FCLOOP_NAMES, &o, NULL);
 	if (ret)
 		return ret;
 	mutex_lock(&fcloop_mutex);
@@ -714,7 +714,7 @@ static ssize_t add_target_port_store(struct device *dev,
 	unsigned long flags;
 	int ret;
 
-	ret = fcloop_parse(buf, count, FCLOOP_NAMES, &o);
+	ret = fcloop_parse(buf, count, FCLOOP_NAMES, &o, &id);
 	if (ret)
 		return ret;
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
@@ -724,9 +724,6 @@ static ssize_t add_target_port_store(struct device *dev,
 	t->wwpn = o.wwpn;
 	atomic_set(&t->users, 0);
 	init_waitqueue_head(&t->wq);
-	id.wwnn = o.wwnn;
-	id.wwpn = o.wwpn;
-	id.port_id = (u32)o.fcaddr;
 	mutex_lock(&fcloop_mutex);
 	ret = nvmet_fc_register_tport(&id, &fcloop_tgt_ops, t, &t->tp);
 	if (!ret) {
@@ -750,7 +747,7 @@ static ssize_t del_target_port_store(struct device *dev,
 	struct fcloop_tport *t;
 	int ret;
 
-	ret = fcloop_parse(buf, count, FCLOOP_NAMES, &o);
+	ret = fcloop_parse(buf, count, FCLOOP_NAMES, &o, NULL);
 	if (ret)
 		return ret;
 	mutex_lock(&fcloop_mutex);

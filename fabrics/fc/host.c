@@ -673,6 +673,15 @@ static void nvme_fc_fcp_done(struct nvme_fc_fcp_op *op)
 	nvme_fc_put_inflight(q);
 }
 
+/* give back the request's scatterlist, if it has one */
+static void nvme_fc_free_sgt(struct nvme_fc_iod *iod)
+{
+	if (iod->sgt.nents) {
+		sg_free_table_chained(&iod->sgt, NVME_FC_INLINE_SG);
+		iod->sgt.nents = 0;
+	}
+}
+
 static blk_status_t nvme_fc_queue_rq(struct blk_mq_hw_ctx *hctx,
 				     const struct blk_mq_queue_data *bd)
 {
@@ -749,10 +758,7 @@ static blk_status_t nvme_fc_queue_rq(struct blk_mq_hw_ctx *hctx,
 
 	atomic_set(&iod->state, NVME_FC_IOD_IDLE);
 	nvme_fc_put_inflight(q);
-	if (iod->sgt.nents) {
-		sg_free_table_chained(&iod->sgt, NVME_FC_INLINE_SG);
-		iod->sgt.nents = 0;
-	}
+	nvme_fc_free_sgt(iod);
 	nvme_cleanup_cmd(rq);
 	if (ret != -EBUSY)
 		nvmf_error_recovery(&ctrl->fctrl);
@@ -763,10 +769,7 @@ static void nvme_fc_complete_rq(struct request *rq)
 {
 	struct nvme_fc_iod *iod = blk_mq_rq_to_pdu(rq);
 
-	if (iod->sgt.nents) {
-		sg_free_table_chained(&iod->sgt, NVME_FC_INLINE_SG);
-		iod->sgt.nents = 0;
-	}
+	nvme_fc_free_sgt(iod);
 	nvme_complete_rq(rq);
 }
 
