@@ -543,8 +543,12 @@ static int nvmet_rdma_create_ib_queue(struct nvmet_rdma_queue *queue)
 	/* one response per command; rdma_rw adds room for its own WRs */
 	qa.cap.max_send_wr = queue->sq_size;
 	qa.cap.max_rdma_ctxs = queue->sq_size;
-	qa.cap.max_send_sge = min_t(u32, ibdev->attrs.max_send_sge,
-				    NVMET_RDMA_MAX_SEND_SGE);
+	/*
+	 * As many SGEs per work request as the device takes: rdma_rw moves
+	 * a data buffer of N pages with N / max_send_sge RDMA READs or
+	 * WRITEs (one for 128 KiB on soft-RoCE, where 16 took two).
+	 */
+	qa.cap.max_send_sge = ibdev->attrs.max_send_sge;
 	if (queue->srq) {
 		qa.srq = queue->srq->srq;
 	} else {
