@@ -19,20 +19,13 @@ bench_fio() {
 	local label=$1 dev=$2 name=$3 rw=$4 bs=$5 qd=$6 runtime=$7 size=${8:-256M}
 	local s0 s1 out
 
-	if [ "${bench_warm:-0}" = 1 ]; then
-		fio --name="$name" --filename="$dev" --direct=1 \
-			--ioengine=libaio --rw="$rw" --bs="$bs" --iodepth="$qd" \
-			--size="$size" --runtime="$runtime" --time_based \
-			> /dev/null 2>&1
-		return 0
-	fi
-
 	s0=$(head -n 1 /proc/stat)
 	out=$(fio --name="$name" --filename="$dev" --direct=1 \
 		--ioengine=libaio --rw="$rw" --bs="$bs" --iodepth="$qd" \
 		--size="$size" --runtime="$runtime" --time_based \
 		--output-format=json 2>/dev/null)
 	s1=$(head -n 1 /proc/stat)
+	[ "${bench_warm:-0}" = 1 ] && return 0	# bench_warmup: no result
 	S0=$s0 S1=$s1 python3 -c '
 import json, os, sys
 label, name = sys.argv[1], sys.argv[2]

@@ -15,6 +15,11 @@ import statistics
 import sys
 
 
+def med(vals):
+    """median, or 0 for no values"""
+    return statistics.median(vals) if vals else 0
+
+
 def main():
     log, name, rounds, runtime = sys.argv[1:5]
     out = sys.argv[5] if len(sys.argv) > 5 else ""
@@ -47,14 +52,12 @@ def main():
                  "|---|---:|---:|---:|---:|---:|---:|"]
         for job, d in res[tag].items():
             ours, deb = d.get("ours", []), d.get("debian", [])
-            o = statistics.median(ours) if ours else 0
-            b = statistics.median(deb) if deb else 0
+            o, b = med(ours), med(deb)
             pairs = [x / y for x, y in zip(ours, deb) if y]
             paired = (f"{statistics.median(pairs):.2f} "
                       f"({min(pairs):.2f}-{max(pairs):.2f})") if pairs else "-"
             c = cpu.get(tag, {}).get(job, {})
-            co = statistics.median(c["ours"]) if c.get("ours") else 0
-            cb = statistics.median(c["debian"]) if c.get("debian") else 0
+            co, cb = med(c.get("ours", [])), med(c.get("debian", []))
             cpus = f"{co:.0f}, {cb:.0f}" if co and cb else "-"
             cratio = f"{cb / co:.2f}" if co and cb else "-"
             rows.append(f"| {job} | {o:.0f} | {b:.0f} | "
