@@ -15,18 +15,27 @@
 # same for both drivers of a comparison).  Under TCG the guest is often
 # half idle, waiting on the emulator, so IOPS alone mixes driver cost with
 # how fast halted vCPUs are woken; CPU time per I/O leaves the latter out.
+#
+# Insn mode (the VM started with the insnprof plugin and its share, see
+# tools/insnprof/vmargs): the job is bracketed by two runs of the marker,
+# so the plugin's dump 2N+1 holds the Nth job, and
+#   INSN LABEL... NAME IOS N
+# is printed too; the module symbols of the moment go to ksyms.N.
 bench_fio() {
 	local label=$1 dev=$2 name=$3 rw=$4 bs=$5 qd=$6 runtime=$7 size=${8:-256M}
-	local s0 s1 out
+	local s0 s1 out insn=""
 
+	[ -n "$bench_insn" ] && [ "${bench_warm:-0}" != 1 ] &&
+		insn=${bench_insn_n:-0} && bench_insn_mark "$insn"
 	s0=$(head -n 1 /proc/stat)
 	out=$(fio --name="$name" --filename="$dev" --direct=1 \
 		--ioengine=libaio --rw="$rw" --bs="$bs" --iodepth="$qd" \
 		--size="$size" --runtime="$runtime" --time_based \
 		--output-format=json 2>/dev/null)
 	s1=$(head -n 1 /proc/stat)
+	[ -n "$insn" ] && "$bench_insn" && bench_insn_n=$((insn + 1))
 	[ "${bench_warm:-0}" = 1 ] && return 0	# bench_warmup: no result
-	S0=$s0 S1=$s1 python3 -c '
+	INSN=$insn S0=$s0 S1=$s1 python3 -c '
 import json, os, sys
 label, name = sys.argv[1], sys.argv[2]
 try:
@@ -44,7 +53,31 @@ hz = os.sysconf("SC_CLK_TCK")
 print(f"RESULT {label} {name} {int(iops)}")
 if ios:
     print(f"CPU {label} {name} {busy * 1e6 / hz / ios:.1f}")
+n = os.environ["INSN"]
+if n:
+    print(f"INSN {label} {name} {ios} {n}")
 ' "$label" "$name" "$out"
+}
+
+# insn mode: the marker program, when the VM has the insnprof share
+bench_insn=""
+if grep -qsx insnprof /sys/bus/virtio/drivers/9pnet_virtio/*/mount_tag; then
+	bench_insn=$(dirname "${BASH_SOURCE[0]}")/../build/cmake/tools/insnprof-mark
+fi
+
+# bench_insn_mark N: save the symbols for job N (the share is mounted and
+# the core kernel's symbols saved on first use), then run the marker
+bench_insn_mark() {
+	local d=/mnt/insnprof
+
+	if ! mountpoint -q "$d"; then
+		mkdir -p "$d" &&
+			mount -t 9p -o trans=virtio,version=9p2000.L insnprof "$d" ||
+			return 1
+		grep -E ' [tT] ' /proc/kallsyms | grep -v '\[' > "$d/ksyms.kernel"
+	fi
+	grep -E ' [tT] .*\[' /proc/kallsyms > "$d/ksyms.$1"
+	"$bench_insn"
 }
 
 # bench_warmup CMD...: run CMD (one pass over both sides) with 2 s jobs and
