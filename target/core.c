@@ -150,9 +150,27 @@ int nvmet_sq_init(struct nvmet_sq *sq)
 		return ret;
 	init_completion(&sq->free_done);
 	init_completion(&sq->confirm_done);
+	spin_lock_init(&sq->page_lock);
+	INIT_LIST_HEAD(&sq->pages);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(nvmet_sq_init);
+
+/* free the cached pages; pages given back from now on are freed at once */
+static void nvmet_sq_close_pages(struct nvmet_sq *sq)
+{
+	struct page *page, *tmp;
+	unsigned long flags;
+	LIST_HEAD(pages);
+
+	spin_lock_irqsave(&sq->page_lock, flags);
+	list_splice_init(&sq->pages, &pages);
+	sq->nr_pages = 0;
+	sq->pages_closed = true;
+	spin_unlock_irqrestore(&sq->page_lock, flags);
+	list_for_each_entry_safe(page, tmp, &pages, lru)
+		__free_page(page);
+}
 
 void nvmet_cq_init(struct nvmet_cq *cq)
 {
@@ -186,6 +204,7 @@ void nvmet_sq_destroy(struct nvmet_sq *sq)
 		nvmet_fail_aers(ctrl);
 	wait_for_completion(&sq->free_done);
 	percpu_ref_exit(&sq->ref);
+	nvmet_sq_close_pages(sq);
 	if (ctrl) {
 		mutex_lock(&ctrl->lock);
 		if (sq->qid < ctrl->nr_sqs && ctrl->sqs[sq->qid] == sq)
@@ -379,24 +398,95 @@ void nvmet_req_execute(struct nvmet_req *req)
 }
 EXPORT_SYMBOL_GPL(nvmet_req_execute);
 
+/*
+ * Data buffers come from the queue's page cache first: the pages of a
+ * finished command of the same queue (same host, same connection), which
+ * the next command's data overwrites before anything is sent.
+ */
+static unsigned int nvmet_sq_get_pages(struct nvmet_sq *sq,
+				       struct scatterlist *sg, unsigned int n)
+{
+	unsigned long flags;
+	unsigned int i = 0;
+	struct page *page;
+
+	spin_lock_irqsave(&sq->page_lock, flags);
+	while (i < n && sq->nr_pages) {
+		page = list_first_entry(&sq->pages, struct page, lru);
+		list_del(&page->lru);
+		sq->nr_pages--;
+		sg_set_page(&sg[i++], page, PAGE_SIZE, 0);
+	}
+	spin_unlock_irqrestore(&sq->page_lock, flags);
+	return i;
+}
+
+static void nvmet_sq_put_pages(struct nvmet_sq *sq, struct scatterlist *sgl,
+			       unsigned int n)
+{
+	struct scatterlist *sg;
+	unsigned long flags;
+	unsigned int i;
+
+	spin_lock_irqsave(&sq->page_lock, flags);
+	for_each_sg(sgl, sg, n, i) {
+		struct page *page = sg_page(sg);
+
+		if (!page)
+			break;
+		/*
+		 * Only a page nobody else holds is kept: one that went out
+		 * through sendpage may sit in a socket's queues until acked
+		 * or read, and must not be written again before that.
+		 */
+		if (sq->pages_closed || sq->nr_pages >= NVMET_SQ_CACHE_PAGES ||
+		    page_count(page) != 1) {
+			put_page(page);
+			continue;
+		}
+		list_add(&page->lru, &sq->pages);
+		sq->nr_pages++;
+	}
+	spin_unlock_irqrestore(&sq->page_lock, flags);
+}
+
 int nvmet_req_alloc_sgl(struct nvmet_req *req)
 {
-	unsigned int nents;
+	unsigned int n, i, left = req->data_len;
+	struct scatterlist *sg;
 
 	if (!req->data_len)
 		return 0;
-	req->sg = sgl_alloc(req->data_len, GFP_KERNEL, &nents);
-	if (!req->sg)
+	n = DIV_ROUND_UP(req->data_len, PAGE_SIZE);
+	sg = kmalloc_array(n, sizeof(*sg), GFP_KERNEL);
+	if (!sg)
 		return -ENOMEM;
-	req->sg_cnt = nents;
+	sg_init_table(sg, n);
+	i = nvmet_sq_get_pages(req->sq, sg, n);
+	for (; i < n; i++) {
+		struct page *page = alloc_page(GFP_KERNEL);
+
+		if (!page) {
+			nvmet_sq_put_pages(req->sq, sg, i);
+			kfree(sg);
+			return -ENOMEM;
+		}
+		sg_set_page(&sg[i], page, PAGE_SIZE, 0);
+	}
+	/* the last entry covers only what is left */
+	sg[n - 1].length = left - (n - 1) * PAGE_SIZE;
+	req->sg = sg;
+	req->sg_cnt = n;
 	return 0;
 }
 EXPORT_SYMBOL_GPL(nvmet_req_alloc_sgl);
 
 void nvmet_req_free_sgl(struct nvmet_req *req)
 {
-	if (req->sg)
-		sgl_free(req->sg);
+	if (req->sg) {
+		nvmet_sq_put_pages(req->sq, req->sg, req->sg_cnt);
+		kfree(req->sg);
+	}
 	req->sg = NULL;
 	req->sg_cnt = 0;
 }

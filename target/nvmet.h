@@ -237,6 +237,11 @@ struct nvmet_cq {
  * @ref: one reference per accepted, not yet completed request
  * @confirm_done: the kill of @ref is visible on every CPU
  * @free_done: @ref dropped to zero after the kill
+ * @page_lock: protects the page cache fields below
+ * @pages: data pages of finished commands, kept for the next ones
+ *	(linked by page->lru; see nvmet_req_alloc_sgl())
+ * @nr_pages: pages in @pages, at most %NVMET_SQ_CACHE_PAGES
+ * @pages_closed: nvmet_sq_destroy() emptied @pages: free, do not keep
  */
 struct nvmet_sq {
 	u16 qid;
@@ -247,7 +252,18 @@ struct nvmet_sq {
 	struct percpu_ref ref;
 	struct completion confirm_done;
 	struct completion free_done;
+	spinlock_t page_lock;	/* @pages, @nr_pages, @pages_closed */
+	struct list_head pages;
+	unsigned int nr_pages;
+	bool pages_closed;
 };
+
+/*
+ * Data pages one queue keeps between commands (1 MiB): what was in flight
+ * at once on the queue, up to this, is reused without a trip through the
+ * page allocator (which also zeroes each page on init_on_alloc kernels).
+ */
+#define NVMET_SQ_CACHE_PAGES	256
 
 int nvmet_sq_init(struct nvmet_sq *sq);
 void nvmet_sq_destroy(struct nvmet_sq *sq);
