@@ -91,43 +91,47 @@ static void nvmet_tcp_local_error(struct nvmet_tcp_queue *queue,
 
 /* ---- scatterlist helpers ---- */
 
-static struct scatterlist *nvmet_tcp_sg_seek(struct scatterlist *sg, u32 *off)
-{
-	while (sg && *off >= sg->length) {
-		*off -= sg->length;
-		sg = sg_next(sg);
-	}
-	return sg;
-}
-
 /*
- * The page and in-page offset of byte @off of @req's data, and how many
+ * The page and in-page offset of byte @off of @cmd's data, and how many
  * bytes from there stay inside that one page: every send, receive and
  * digest works on at most one page at a time, whatever the size of the
- * scatterlist entries (multi-page and compound pages included).
+ * scatterlist entries (multi-page and compound pages included).  The
+ * entry found is remembered, so walking the data front to back costs one
+ * step per entry, not a walk from the start per page.
  */
-static struct page *nvmet_tcp_sg_page(struct nvmet_req *req, u32 off,
+static struct page *nvmet_tcp_sg_page(struct nvmet_tcp_cmd *cmd, u32 off,
 				      u32 len, u32 *poff, u32 *plen)
 {
-	struct scatterlist *sg = nvmet_tcp_sg_seek(req->sg, &off);
-	u32 abs;
+	struct scatterlist *sg = cmd->sg_pos;
+	u32 start = cmd->sg_pos_off, abs;
 
+	if (!sg || cmd->sg_base != cmd->req.sg || off < start) {
+		sg = cmd->req.sg;
+		start = 0;
+	}
+	while (sg && off - start >= sg->length) {
+		start += sg->length;
+		sg = sg_next(sg);
+	}
 	if (!sg)
 		return NULL;
-	abs = sg->offset + off;
+	cmd->sg_base = cmd->req.sg;
+	cmd->sg_pos = sg;
+	cmd->sg_pos_off = start;
+	abs = sg->offset + off - start;
 	*poff = offset_in_page(abs);
-	*plen = min3(len, sg->length - off, (u32)PAGE_SIZE - *poff);
+	*plen = min3(len, sg->length - (off - start), (u32)PAGE_SIZE - *poff);
 	return nth_page(sg_page(sg), abs >> PAGE_SHIFT);
 }
 
-static int nvmet_tcp_sg_crc(struct nvmet_req *req, u32 off, u32 len,
+static int nvmet_tcp_sg_crc(struct nvmet_tcp_cmd *cmd, u32 off, u32 len,
 			    u32 *crc)
 {
 	u32 c = nvme_tcp_crc_init();
 
 	while (len) {
 		u32 poff, n;
-		struct page *page = nvmet_tcp_sg_page(req, off, len, &poff, &n);
+		struct page *page = nvmet_tcp_sg_page(cmd, off, len, &poff, &n);
 		void *va;
 
 		if (!page)
@@ -248,7 +252,7 @@ static int nvmet_tcp_send_data(struct nvmet_tcp_queue *queue,
 		struct page *page;
 		int flags = MSG_DONTWAIT, ret;
 
-		page = nvmet_tcp_sg_page(&cmd->req, cmd->tx_off, left, &poff, &n);
+		page = nvmet_tcp_sg_page(cmd, cmd->tx_off, left, &poff, &n);
 		if (!page)
 			return -EFAULT;
 		if (n < left || more)
@@ -313,7 +317,7 @@ static int nvmet_tcp_send_cmd(struct nvmet_tcp_queue *queue,
 								cmd->sqe.cid, 0, 0,
 								cmd->data_len, flags);
 				if (ddgst) {
-					if (nvmet_tcp_sg_crc(&cmd->req, 0,
+					if (nvmet_tcp_sg_crc(cmd, 0,
 							     cmd->data_len, &crc))
 						return -EFAULT;
 					cmd->ddgst = cpu_to_le32(crc);
@@ -724,7 +728,7 @@ static int nvmet_tcp_rx_ddgst_done(struct nvmet_tcp_queue *queue)
 	struct nvmet_tcp_cmd *cmd = queue->rx_cmd;
 	u32 crc;
 
-	if (nvmet_tcp_sg_crc(&cmd->req, queue->rx_data_off, queue->rx_need,
+	if (nvmet_tcp_sg_crc(cmd, queue->rx_data_off, queue->rx_need,
 			     &crc) ||
 	    get_unaligned_le32(queue->rx_ddgst) != crc) {
 		nvmet_tcp_local_error(queue, queue->rx_h2c ?
@@ -763,7 +767,7 @@ static int nvmet_tcp_recv_step(struct nvmet_tcp_queue *queue)
 						     NVME_TCP_DIGEST_LEN : 0));
 			return 1;
 		}
-		page = nvmet_tcp_sg_page(&cmd->req, queue->rx_data_off +
+		page = nvmet_tcp_sg_page(cmd, queue->rx_data_off +
 					 queue->rx_off, left, &poff, &n);
 		if (!page) {
 			nvmet_tcp_local_error(queue, "data beyond the command buffer");
