@@ -30,6 +30,12 @@
 #define NVMP_MAX_SECTORS	2048	/* 1 MiB: a PRP list stays in one page */
 #define NVMP_MAX_SEGS		(NVMP_MAX_SECTORS * 512 / NVMP_CTRL_PAGE + 1)
 #define NVMP_INLINE_SG		2
+/*
+ * Lists up to this size (32 PRP entries, 16 SGL descriptors: 128 KiB of
+ * pages) come from a pool of small blocks, not a page each, which is
+ * less memory to hand out and, on init_on_alloc kernels, to zero per I/O.
+ */
+#define NVMP_SMALL_LIST		256
 #define NVMP_RESET_TRIES	3
 
 static unsigned int io_queue_depth = 1024;
@@ -136,6 +142,7 @@ struct nvmp_queue {
  * @admin_set: admin tag set
  * @io_set: I/O tag set
  * @prp_pool: page sized PRP / SGL lists
+ * @small_pool: %NVMP_SMALL_LIST byte lists, for short transfers
  * @shadow: shadow doorbell page, or NULL when not in use
  * @events: event index page
  * @shadow_dma: bus address of @shadow
@@ -159,6 +166,7 @@ struct nvmp_dev {
 	struct blk_mq_tag_set admin_set;
 	struct blk_mq_tag_set io_set;
 	struct dma_pool *prp_pool;
+	struct dma_pool *small_pool;
 	__le32 *shadow;
 	__le32 *events;
 	dma_addr_t shadow_dma;
@@ -175,8 +183,9 @@ struct nvmp_dev {
  *	is what was allocated, nents what the DMA mapping produced
  * @inline_sg: first scatterlist entries
  * @nr_sg: entries blk_rq_map_sg() filled (what was DMA-mapped)
- * @list: PRP list or SGL segment from @prp_pool, or NULL
+ * @list: PRP list or SGL segment from @prp_pool or @small_pool, or NULL
  * @list_dma: bus address of @list
+ * @list_small: @list is from @small_pool
  * @bv_dma: bus address of a single mapped bvec (fast path), else 0
  * @bv_len: length mapped at @bv_dma
  * @meta_dma: bus address of the metadata buffer, or 0
@@ -190,6 +199,7 @@ struct nvmp_iod {
 	unsigned int nr_sg;
 	void *list;
 	dma_addr_t list_dma;
+	bool list_small;
 	dma_addr_t bv_dma;
 	u32 bv_len;
 	dma_addr_t meta_dma;
@@ -421,6 +431,16 @@ static blk_status_t nvmp_map_single(struct nvmp_dev *dev, struct request *rq,
 	return BLK_STS_OK;
 }
 
+/* a PRP list or SGL segment of @bytes (at most a controller page) */
+static void *nvmp_alloc_list(struct nvmp_dev *dev, struct nvmp_iod *iod,
+			     size_t bytes)
+{
+	iod->list_small = bytes <= NVMP_SMALL_LIST;
+	iod->list = dma_pool_alloc(iod->list_small ? dev->small_pool :
+				   dev->prp_pool, GFP_ATOMIC, &iod->list_dma);
+	return iod->list;
+}
+
 static blk_status_t nvmp_build_sgl(struct nvmp_dev *dev, struct nvmp_iod *iod,
 				   struct nvme_sqe *c, unsigned int nents)
 {
@@ -434,10 +454,9 @@ static blk_status_t nvmp_build_sgl(struct nvmp_dev *dev, struct nvmp_iod *iod,
 				  sg_dma_len(iod->sgt.sgl));
 		return BLK_STS_OK;
 	}
-	list = dma_pool_alloc(dev->prp_pool, GFP_ATOMIC, &iod->list_dma);
+	list = nvmp_alloc_list(dev, iod, nents * sizeof(*list));
 	if (!list)
 		return BLK_STS_RESOURCE;
-	iod->list = list;
 	for_each_sgtable_dma_sg(&iod->sgt, sg, i)
 		nvme_sgl_set_data(&list[i], sg_dma_address(sg), sg_dma_len(sg));
 	nvme_sgl_set_segment(&c->dptr.sgl, iod->list_dma, nents);
@@ -456,11 +475,11 @@ static blk_status_t nvmp_build_prp(struct nvmp_dev *dev, struct request *rq,
 	need = nvme_prp_list_entries(sg_dma_address(iod->sgt.sgl),
 				     blk_rq_payload_bytes(rq), NVMP_CTRL_PAGE);
 	if (need > 1) {
-		list = dma_pool_alloc(dev->prp_pool, GFP_ATOMIC, &iod->list_dma);
+		list = nvmp_alloc_list(dev, iod, need * sizeof(*list));
 		if (!list)
 			return BLK_STS_RESOURCE;
-		iod->list = list;
-		max = NVMP_CTRL_PAGE / sizeof(__le64);
+		max = (iod->list_small ? NVMP_SMALL_LIST : NVMP_CTRL_PAGE) /
+		      sizeof(*list);
 	}
 	nvme_prp_init(&b, NVMP_CTRL_PAGE, list, max);
 	for_each_sgtable_dma_sg(&iod->sgt, sg, i) {
@@ -494,7 +513,8 @@ static void nvmp_unmap_data(struct nvmp_dev *dev, struct request *rq)
 		iod->sgt.orig_nents = 0;
 	}
 	if (iod->list) {
-		dma_pool_free(dev->prp_pool, iod->list, iod->list_dma);
+		dma_pool_free(iod->list_small ? dev->small_pool : dev->prp_pool,
+			      iod->list, iod->list_dma);
 		iod->list = NULL;
 	}
 	if (iod->meta_dma) {
@@ -1292,6 +1312,25 @@ static void nvmp_unmap_bar(struct nvmp_dev *dev)
 	pci_release_mem_regions(dev->pdev);
 }
 
+static int nvmp_create_pools(struct nvmp_dev *dev)
+{
+	dev->prp_pool = dma_pool_create("nvme prp list", &dev->pdev->dev,
+					NVMP_CTRL_PAGE, NVMP_CTRL_PAGE, 0);
+	dev->small_pool = dma_pool_create("nvme prp list 256", &dev->pdev->dev,
+					  NVMP_SMALL_LIST, NVMP_SMALL_LIST, 0);
+	if (dev->prp_pool && dev->small_pool)
+		return 0;
+	dma_pool_destroy(dev->prp_pool);	/* takes NULL */
+	dma_pool_destroy(dev->small_pool);
+	return -ENOMEM;
+}
+
+static void nvmp_destroy_pools(struct nvmp_dev *dev)
+{
+	dma_pool_destroy(dev->small_pool);
+	dma_pool_destroy(dev->prp_pool);
+}
+
 static int nvmp_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct nvmp_dev *dev;
@@ -1338,12 +1377,9 @@ static int nvmp_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	dev->ctrl.virt_boundary_mask = NVMP_CTRL_PAGE - 1;
 	dev->ctrl.queue_count = 1;
 
-	dev->prp_pool = dma_pool_create("nvme prp list", &pdev->dev,
-					NVMP_CTRL_PAGE, NVMP_CTRL_PAGE, 0);
-	if (!dev->prp_pool) {
-		ret = -ENOMEM;
+	ret = nvmp_create_pools(dev);
+	if (ret)
 		goto out_queues;
-	}
 	ret = nvmp_alloc_ring(dev, 0, NVMP_ADMIN_DEPTH);
 	if (ret)
 		goto out_pool;
@@ -1379,7 +1415,7 @@ out_uninit:
 	nvme_remove_admin_tag_set(&dev->ctrl);
 	nvmp_free_rings(dev);
 	nvmp_free_shadow_doorbells(dev);
-	dma_pool_destroy(dev->prp_pool);
+	nvmp_destroy_pools(dev);
 	nvmp_unmap_bar(dev);
 	pci_disable_device(pdev);
 	nvme_put_ctrl(&dev->ctrl);	/* frees dev */
@@ -1387,7 +1423,7 @@ out_uninit:
 out_rings:
 	nvmp_free_rings(dev);
 out_pool:
-	dma_pool_destroy(dev->prp_pool);
+	nvmp_destroy_pools(dev);
 out_queues:
 	kfree(dev->queues);
 out_unmap:
@@ -1423,7 +1459,7 @@ static void nvmp_remove(struct pci_dev *pdev)
 	nvme_uninit_ctrl(ctrl);
 	nvmp_free_rings(dev);
 	nvmp_free_shadow_doorbells(dev);
-	dma_pool_destroy(dev->prp_pool);
+	nvmp_destroy_pools(dev);
 	nvmp_unmap_bar(dev);
 	pci_disable_device(pdev);
 	nvme_put_ctrl(ctrl);
