@@ -6,7 +6,10 @@
 
 # bench_fio "LABEL..." DEV NAME RW BS QD RUNTIME [SIZE]
 #
-# Runs one fio job (libaio, O_DIRECT, time based) on DEV and prints
+# Runs one fio job (libaio, O_DIRECT, time based, pinned to CPU 0 so that
+# both sides submit through the same queue and interrupt vector: an
+# unpinned fio that the scheduler moves mid-job made QD1 results swing by
+# 30%) on DEV and prints
 #   RESULT LABEL... NAME IOPS
 #   CPU LABEL... NAME USEC_PER_IO
 # where USEC_PER_IO is the busy time of the whole guest (all CPUs, from
@@ -30,6 +33,7 @@ bench_fio() {
 	s0=$(head -n 1 /proc/stat)
 	out=$(fio --name="$name" --filename="$dev" --direct=1 \
 		--ioengine=libaio --rw="$rw" --bs="$bs" --iodepth="$qd" \
+		--cpus_allowed=0 \
 		--size="$size" --runtime="$runtime" --time_based \
 		--output-format=json 2>/dev/null)
 	s1=$(head -n 1 /proc/stat)
