@@ -152,11 +152,12 @@ int nvmet_sq_init(struct nvmet_sq *sq)
 	init_completion(&sq->confirm_done);
 	spin_lock_init(&sq->page_lock);
 	INIT_LIST_HEAD(&sq->pages);
+	INIT_LIST_HEAD(&sq->busy_pages);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(nvmet_sq_init);
 
-/* free the cached pages; pages given back from now on are freed at once */
+/* drop the cache; pages given back from now on are put at once */
 static void nvmet_sq_close_pages(struct nvmet_sq *sq)
 {
 	struct page *page, *tmp;
@@ -165,11 +166,13 @@ static void nvmet_sq_close_pages(struct nvmet_sq *sq)
 
 	spin_lock_irqsave(&sq->page_lock, flags);
 	list_splice_init(&sq->pages, &pages);
+	list_splice_init(&sq->busy_pages, &pages);
 	sq->nr_pages = 0;
+	sq->nr_busy = 0;
 	sq->pages_closed = true;
 	spin_unlock_irqrestore(&sq->page_lock, flags);
 	list_for_each_entry_safe(page, tmp, &pages, lru)
-		__free_page(page);
+		put_page(page);	/* a busy page's last holder frees it */
 }
 
 void nvmet_cq_init(struct nvmet_cq *cq)
@@ -411,6 +414,15 @@ static unsigned int nvmet_sq_get_pages(struct nvmet_sq *sq,
 	struct page *page;
 
 	spin_lock_irqsave(&sq->page_lock, flags);
+	/* busy pages go back in order; those their other holder let go of */
+	while (sq->nr_busy) {
+		page = list_first_entry(&sq->busy_pages, struct page, lru);
+		if (page_count(page) != 1)
+			break;
+		list_move(&page->lru, &sq->pages);
+		sq->nr_busy--;
+		sq->nr_pages++;
+	}
 	while (i < n && sq->nr_pages) {
 		page = list_first_entry(&sq->pages, struct page, lru);
 		list_del(&page->lru);
@@ -434,14 +446,19 @@ static void nvmet_sq_put_pages(struct nvmet_sq *sq, struct scatterlist *sgl,
 
 		if (!page)
 			break;
-		/*
-		 * Only a page nobody else holds is kept: one that went out
-		 * through sendpage may sit in a socket's queues until acked
-		 * or read, and must not be written again before that.
-		 */
-		if (sq->pages_closed || sq->nr_pages >= NVMET_SQ_CACHE_PAGES ||
-		    page_count(page) != 1) {
+		if (sq->pages_closed ||
+		    sq->nr_pages + sq->nr_busy >= NVMET_SQ_CACHE_PAGES) {
 			put_page(page);
+			continue;
+		}
+		/*
+		 * A page that went out through sendpage may sit in a socket's
+		 * queues until it is acked or read: it waits on @busy_pages
+		 * (our reference kept) until we are its only holder again.
+		 */
+		if (page_count(page) != 1) {
+			list_add_tail(&page->lru, &sq->busy_pages);
+			sq->nr_busy++;
 			continue;
 		}
 		list_add(&page->lru, &sq->pages);

@@ -240,8 +240,12 @@ struct nvmet_cq {
  * @page_lock: protects the page cache fields below
  * @pages: data pages of finished commands, kept for the next ones
  *	(linked by page->lru; see nvmet_req_alloc_sgl())
- * @nr_pages: pages in @pages, at most %NVMET_SQ_CACHE_PAGES
- * @pages_closed: nvmet_sq_destroy() emptied @pages: free, do not keep
+ * @busy_pages: pages given back while someone else (a socket) still held
+ *	them, oldest first; they move to @pages once that holder let go
+ * @nr_pages: pages in @pages
+ * @nr_busy: pages in @busy_pages (with @nr_pages at most
+ *	%NVMET_SQ_CACHE_PAGES)
+ * @pages_closed: nvmet_sq_destroy() emptied the lists: put, do not keep
  */
 struct nvmet_sq {
 	u16 qid;
@@ -252,9 +256,11 @@ struct nvmet_sq {
 	struct percpu_ref ref;
 	struct completion confirm_done;
 	struct completion free_done;
-	spinlock_t page_lock;	/* @pages, @nr_pages, @pages_closed */
+	spinlock_t page_lock;	/* the page cache fields below */
 	struct list_head pages;
+	struct list_head busy_pages;
 	unsigned int nr_pages;
+	unsigned int nr_busy;
 	bool pages_closed;
 };
 
