@@ -53,23 +53,31 @@ qemu_plugin_install(qemu_plugin_id_t id, const struct qemu_info_t *info,
 
 namespace {
 
-std::mutex lock;	// the map (translation runs on every vCPU thread)
 struct counter {
 	uint64_t insns;
 	uint64_t tbs;
 };
-std::unordered_map<uint64_t, std::unique_ptr<counter>> counts;
-std::string prefix = "insnprof";
-uint64_t mark;
-int phase;
+
+/*
+ * The plugin's state lives on the heap and is never freed: the last dump
+ * runs from QEMU's exit path, after this library's static destructors.
+ */
+struct state {
+	std::mutex lock;	// the map (translation runs on every vCPU thread)
+	std::unordered_map<uint64_t, std::unique_ptr<counter>> counts;
+	std::string prefix = "insnprof";
+	uint64_t mark = 0;
+	int phase = 0;
+};
+state *st;
 
 void dump()
 {
-	std::lock_guard<std::mutex> g(lock);
-	std::string name = prefix + "." + std::to_string(phase++);
+	std::lock_guard<std::mutex> g(st->lock);
+	std::string name = st->prefix + "." + std::to_string(st->phase++);
 	FILE *f = std::fopen(name.c_str(), "w");
 
-	for (auto &kv : counts) {
+	for (auto &kv : st->counts) {
 		// racy against the other vCPU's inline adds: a profile, not a ledger
 		counter c = *kv.second;
 
@@ -97,8 +105,8 @@ void on_trans(qemu_plugin_id_t, struct qemu_plugin_tb *tb)
 	counter *ctr;
 
 	{
-		std::lock_guard<std::mutex> g(lock);
-		auto &slot = counts[va];
+		std::lock_guard<std::mutex> g(st->lock);
+		auto &slot = st->counts[va];
 
 		if (!slot)
 			slot = std::make_unique<counter>();
@@ -109,7 +117,7 @@ void on_trans(qemu_plugin_id_t, struct qemu_plugin_tb *tb)
 						 qemu_plugin_tb_n_insns(tb));
 	qemu_plugin_register_vcpu_tb_exec_inline(tb, QEMU_PLUGIN_INLINE_ADD_U64,
 						 &ctr->tbs, 1);
-	if (mark && va == mark)
+	if (st->mark && va == st->mark)
 		qemu_plugin_register_vcpu_tb_exec_cb(tb, on_mark,
 						     QEMU_PLUGIN_CB_NO_REGS,
 						     nullptr);
@@ -125,13 +133,14 @@ void on_exit(qemu_plugin_id_t, void *)
 int qemu_plugin_install(qemu_plugin_id_t id, const struct qemu_info_t *,
 			int argc, char **argv)
 {
+	st = new state;
 	for (int i = 0; i < argc; i++) {
 		std::string a = argv[i];
 
 		if (a.rfind("out=", 0) == 0)
-			prefix = a.substr(4);
+			st->prefix = a.substr(4);
 		else if (a.rfind("mark=", 0) == 0)
-			mark = std::strtoull(a.c_str() + 5, nullptr, 16);
+			st->mark = std::strtoull(a.c_str() + 5, nullptr, 16);
 		else {
 			std::fprintf(stderr, "insnprof: unknown argument %s\n",
 				     a.c_str());
