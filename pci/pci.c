@@ -431,13 +431,19 @@ static blk_status_t nvmp_map_single(struct nvmp_dev *dev, struct request *rq,
 	return BLK_STS_OK;
 }
 
+static struct dma_pool *nvmp_list_pool(struct nvmp_dev *dev,
+				       struct nvmp_iod *iod)
+{
+	return iod->list_small ? dev->small_pool : dev->prp_pool;
+}
+
 /* a PRP list or SGL segment of @bytes (at most a controller page) */
 static void *nvmp_alloc_list(struct nvmp_dev *dev, struct nvmp_iod *iod,
 			     size_t bytes)
 {
 	iod->list_small = bytes <= NVMP_SMALL_LIST;
-	iod->list = dma_pool_alloc(iod->list_small ? dev->small_pool :
-				   dev->prp_pool, GFP_ATOMIC, &iod->list_dma);
+	iod->list = dma_pool_alloc(nvmp_list_pool(dev, iod), GFP_ATOMIC,
+				   &iod->list_dma);
 	return iod->list;
 }
 
@@ -513,8 +519,8 @@ static void nvmp_unmap_data(struct nvmp_dev *dev, struct request *rq)
 		iod->sgt.orig_nents = 0;
 	}
 	if (iod->list) {
-		dma_pool_free(iod->list_small ? dev->small_pool : dev->prp_pool,
-			      iod->list, iod->list_dma);
+		dma_pool_free(nvmp_list_pool(dev, iod), iod->list,
+			      iod->list_dma);
 		iod->list = NULL;
 	}
 	if (iod->meta_dma) {

@@ -444,8 +444,6 @@ static void nvmet_sq_put_pages(struct nvmet_sq *sq, struct scatterlist *sgl,
 	for_each_sg(sgl, sg, n, i) {
 		struct page *page = sg_page(sg);
 
-		if (!page)
-			break;
 		if (sq->pages_closed ||
 		    sq->nr_pages + sq->nr_busy >= NVMET_SQ_CACHE_PAGES) {
 			put_page(page);
@@ -469,7 +467,7 @@ static void nvmet_sq_put_pages(struct nvmet_sq *sq, struct scatterlist *sgl,
 
 int nvmet_req_alloc_sgl(struct nvmet_req *req)
 {
-	unsigned int n, i, left = req->data_len;
+	unsigned int n, i;
 	struct scatterlist *sg;
 
 	if (!req->data_len)
@@ -491,7 +489,7 @@ int nvmet_req_alloc_sgl(struct nvmet_req *req)
 		sg_set_page(&sg[i], page, PAGE_SIZE, 0);
 	}
 	/* the last entry covers only what is left */
-	sg[n - 1].length = left - (n - 1) * PAGE_SIZE;
+	sg[n - 1].length = req->data_len - (n - 1) * PAGE_SIZE;
 	req->sg = sg;
 	req->sg_cnt = n;
 	return 0;

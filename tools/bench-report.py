@@ -10,7 +10,11 @@ the median of the paired ratios is less sensitive to that drift than the
 ratio of the two medians, so both are printed, with the paired range.
 
 Usage: bench-report.py LOG NAME ROUNDS RUNTIME [OUT] [TAG ...]
+
+A log of an insn-mode run (INSN lines, tools/vm/run --insnprof) goes to
+tools/insnprof/report.py instead: work per I/O, not IOPS.
 """
+import os
 import statistics
 import sys
 
@@ -24,6 +28,13 @@ def main():
     log, name, rounds, runtime = sys.argv[1:5]
     out = sys.argv[5] if len(sys.argv) > 5 else ""
     order = sys.argv[6:]
+    with open(log, errors="replace") as fh:
+        insn = any(line.startswith("INSN ") for line in fh)
+    if insn:
+        here = os.path.dirname(os.path.abspath(__file__))
+        os.execv(os.path.join(here, "insnprof", "report.py"),
+                 ["report.py", log, os.path.join(here, "..", "build", "insnprof"),
+                  "--detail", "25"] + (["--out", out] if out else []))
     res, cpu = {}, {}
     for line in open(log, errors="replace"):
         p = line.split()

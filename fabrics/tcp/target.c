@@ -105,7 +105,7 @@ static struct page *nvmet_tcp_sg_page(struct nvmet_tcp_cmd *cmd, u32 off,
 	struct scatterlist *sg = cmd->sg_pos;
 	u32 start = cmd->sg_pos_off, abs;
 
-	if (!sg || cmd->sg_base != cmd->req.sg || off < start) {
+	if (!sg || off < start) {
 		sg = cmd->req.sg;
 		start = 0;
 	}
@@ -115,7 +115,6 @@ static struct page *nvmet_tcp_sg_page(struct nvmet_tcp_cmd *cmd, u32 off,
 	}
 	if (!sg)
 		return NULL;
-	cmd->sg_base = cmd->req.sg;
 	cmd->sg_pos = sg;
 	cmd->sg_pos_off = start;
 	abs = sg->offset + off - start;

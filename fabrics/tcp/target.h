@@ -78,8 +78,8 @@ enum nvmet_tcp_tx_state {
  * @tx_len: length of the header in @tx_hdr
  * @data_len: bytes of C2H data
  * @ddgst: data digest of the C2H data (little endian on the wire)
- * @sg_base: the scatterlist @sg_pos belongs to (req.sg when it was found)
- * @sg_pos: the entry the last data access was in
+ * @sg_pos: the entry of req.sg the last data access was in (a command's
+ *	buffer is allocated once, see nvmet_tcp_cmd_alloc())
  * @sg_pos_off: byte offset of @sg_pos in the data
  * @tx_hdr: the header being sent
  */
@@ -101,7 +101,6 @@ struct nvmet_tcp_cmd {
 	u32 tx_len;
 	u32 data_len;
 	__le32 ddgst;
-	struct scatterlist *sg_base;
 	struct scatterlist *sg_pos;
 	u32 sg_pos_off;
 	u8 tx_hdr[NVMET_TCP_TX_HDR] __aligned(8);
