@@ -16,7 +16,7 @@
 . "$(dirname "$0")/lib-nvmet.sh"
 . "$(dirname "$0")/lib-tcphost.sh"
 
-tap_plan 18
+tap_plan 20
 
 if ! tcp_target_up; then
 	not_ok "target set up ($(tcp_target_kind))"
@@ -64,6 +64,24 @@ check "refusal took under 5 s and left no controller" \
 	test $(( $(date +%s) - t0 )) -le 5 -a -z "$(tcp_ctrl_of "$NQN2")"
 
 tcp_fio_verify plain "$ns1" "$ns2"
+
+# the same with our receiver switching between softirq (the default) and
+# io_work every 0.2 s, mid-stream
+rxp=/sys/module/nvme_tcp/parameters/rx_softirq
+if [ -w "$rxp" ]; then
+	touch /tmp/rx-flip
+	( while [ -e /tmp/rx-flip ]; do
+		echo N > "$rxp"; sleep 0.2; echo Y > "$rxp"; sleep 0.2
+	done ) &
+	flipper=$!
+	tcp_fio_verify rx-switching "$ns1" "$ns2"
+	rm -f /tmp/rx-flip
+	wait "$flipper"
+	check "rx_softirq is back to Y" grep -qx Y "$rxp"
+else
+	skip "fio rx-switching" "no rx_softirq parameter (not our nvme-tcp)"
+	skip "rx_softirq is back to Y" "no rx_softirq parameter"
+fi
 
 # filesystem on the file backed namespace, across a remount
 mnt=/tmp/tcp-mnt

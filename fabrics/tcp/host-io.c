@@ -3,10 +3,15 @@
  * nvme-tcp: the send and receive engines of one queue, and the blk-mq
  * operations that feed them.
  *
- * Both directions of a queue run under queue->lock, normally in the
- * queue's io_work; ->queue_rq may send directly when it runs on the
- * queue's CPU and the lock is free, and ->poll may receive.  Holding one
- * lock for both directions means the receiver always sees the sender's
+ * The sender runs under queue->lock, normally in the queue's io_work;
+ * ->queue_rq may send directly when it runs on the queue's CPU and the
+ * lock is free.  The receiver's state is owned by whoever holds the
+ * socket lock: io_work and ->poll (queue->lock and lock_sock), or the
+ * socket's data_ready callback in softirq context when no task owns the
+ * socket.  The softirq receiver takes only responses and C2HData for
+ * requests the sender has finished with (ntcp_tx_finish() publishes that
+ * with a release store); for anything else it stops after the header and
+ * io_work handles the PDU under queue->lock, where it sees the sender's
  * exact progress: a response, R2T or data PDU for a command that has not
  * been handed to the socket completely is a protocol error, never a race.
  *
@@ -20,6 +25,7 @@
 #include <linux/highmem.h>
 #include <linux/module.h>
 #include <linux/net.h>
+#include <linux/sizes.h>
 #include <linux/skbuff.h>
 #include <linux/uio.h>
 #include <net/sock.h>
@@ -29,6 +35,14 @@
 
 /* how long one io_work run may keep the CPU before it requeues itself */
 #define NTCP_IO_BUDGET_US	1000
+
+/* the largest C2HData PDU the softirq receiver copies itself */
+#define NTCP_SOFTIRQ_DATA	SZ_16K
+
+static bool rx_softirq = true;
+module_param(rx_softirq, bool, 0644);
+MODULE_PARM_DESC(rx_softirq,
+		 "complete responses in the socket callback when the socket is free (default Y)");
 
 /* ------------------------------------------------------------------ */
 /* data cursor: the request's pages, one real page at a time          */
@@ -253,21 +267,37 @@ static void ntcp_build_h2c(struct ntcp_queue *q, struct ntcp_req *req)
 	req->tx = NTCP_TX_HDR;
 }
 
-/* the data of the current PDU is out (digest included) */
-static void ntcp_pdu_sent(struct ntcp_queue *q, struct ntcp_req *req)
+/*
+ * The sender is done with @req until the peer answers.  This store is its
+ * last access to the request: a receiver in softirq context that reads
+ * the new state (acquire) may complete the request at once.
+ */
+static void ntcp_tx_finish(struct ntcp_req *req, enum ntcp_tx_state state)
+{
+	/* pairs with the acquire in ntcp_rx_fast() */
+	smp_store_release(&req->tx, state);
+}
+
+/*
+ * The data of the current PDU is out (digest included).  Returns true when
+ * another H2CData PDU of the same R2T follows, false when the sender is
+ * done with @req (which it must not touch again).
+ */
+static bool ntcp_pdu_sent(struct ntcp_queue *q, struct ntcp_req *req)
 {
 	if (req->icd_len || !req->r2t_end) {
 		/* capsule (with in-capsule data) done */
-		req->tx = NTCP_TX_IDLE;
-		return;
+		ntcp_tx_finish(req, NTCP_TX_IDLE);
+		return false;
 	}
 	if (req->xfer_off < req->r2t_end) {
 		ntcp_build_h2c(q, req);
-		return;
+		return true;
 	}
 	req->r2t_end = 0;
-	req->tx = req->xfer_off < req->data_len ? NTCP_TX_WAIT_R2T :
-						   NTCP_TX_IDLE;
+	ntcp_tx_finish(req, req->xfer_off < req->data_len ?
+			    NTCP_TX_WAIT_R2T : NTCP_TX_IDLE);
+	return false;
 }
 
 static bool ntcp_more_to_send(struct ntcp_queue *q)
@@ -307,9 +337,9 @@ static int ntcp_send_req(struct ntcp_queue *q, struct ntcp_req *req)
 			}
 			if (req->data_len && rq_data_dir(blk_mq_rq_from_pdu(req)) == WRITE &&
 			    !req->icd_len)
-				req->tx = NTCP_TX_WAIT_R2T;
+				ntcp_tx_finish(req, NTCP_TX_WAIT_R2T);
 			else
-				req->tx = NTCP_TX_IDLE;
+				ntcp_tx_finish(req, NTCP_TX_IDLE);
 			return 1;
 		}
 		case NTCP_TX_DATA: {
@@ -339,8 +369,7 @@ static int ntcp_send_req(struct ntcp_queue *q, struct ntcp_req *req)
 				req->tx = NTCP_TX_DDGST;
 				break;
 			}
-			ntcp_pdu_sent(q, req);
-			if (req->tx != NTCP_TX_HDR)
+			if (!ntcp_pdu_sent(q, req))
 				return 1;
 			break;
 		}
@@ -353,8 +382,7 @@ static int ntcp_send_req(struct ntcp_queue *q, struct ntcp_req *req)
 			req->ddgst_off += ret;
 			if (req->ddgst_off < sizeof(req->ddgst))
 				break;
-			ntcp_pdu_sent(q, req);
-			if (req->tx != NTCP_TX_HDR)
+			if (!ntcp_pdu_sent(q, req))
 				return 1;
 			break;
 		default:
@@ -430,9 +458,8 @@ static struct blk_mq_tags *ntcp_tags(struct ntcp_queue *q)
 	return fctrl->io_set.tags[q->qid - 1];
 }
 
-/* the request in flight on this queue that @cid names, or NULL (logged) */
-static struct ntcp_req *ntcp_find_req(struct ntcp_queue *q, u16 cid,
-				      const char *what)
+/* the request in flight on this queue that @cid names, or NULL */
+static struct ntcp_req *ntcp_lookup(struct ntcp_queue *q, u16 cid)
 {
 	struct blk_mq_tags *tags = ntcp_tags(q);
 	struct request *rq = NULL;
@@ -441,14 +468,22 @@ static struct ntcp_req *ntcp_find_req(struct ntcp_queue *q, u16 cid,
 	if (tags)
 		rq = blk_mq_tag_to_rq(tags, cid & NTCP_TAG_MASK);
 	if (!rq || blk_mq_rq_state(rq) != MQ_RQ_IN_FLIGHT)
-		goto bad;
+		return NULL;
 	req = blk_mq_rq_to_pdu(rq);
 	if (req->queue != q || req->cid != cid)
-		goto bad;
+		return NULL;
 	return req;
-bad:
-	ntcp_queue_error(q, "%s for unknown command id %#x", what, cid);
-	return NULL;
+}
+
+/* ntcp_lookup(), and a queue error when nothing is found */
+static struct ntcp_req *ntcp_find_req(struct ntcp_queue *q, u16 cid,
+				      const char *what)
+{
+	struct ntcp_req *req = ntcp_lookup(q, cid);
+
+	if (!req)
+		ntcp_queue_error(q, "%s for unknown command id %#x", what, cid);
+	return req;
 }
 
 static void ntcp_done(struct ntcp_queue *q, struct ntcp_req *req,
@@ -573,6 +608,40 @@ static void ntcp_rx_next_pdu(struct ntcp_queue *q)
 	q->rx_have = 0;
 	q->rx_need = sizeof(struct nvme_tcp_hdr);
 	q->rx_req = NULL;
+	q->rx_deferred = false;
+}
+
+/*
+ * May the receiver in softirq context handle the PDU whose header is in
+ * q->rx_hdr?  Only a response, or C2HData of at most NTCP_SOFTIRQ_DATA
+ * bytes, for a request the sender is done with (state read with acquire,
+ * see ntcp_tx_finish()).  Everything else waits for io_work, which holds
+ * the queue lock and validates and handles the PDU exactly as before: R2T
+ * (it feeds the sender), termination requests, a request still being
+ * sent, anything unknown, and bulk data, whose copy stays on the queue's
+ * CPU instead of the CPU that took the segment (over loopback, the
+ * target's).
+ */
+static bool ntcp_rx_fast(struct ntcp_queue *q)
+{
+	struct nvme_tcp_hdr *ch = (struct nvme_tcp_hdr *)q->rx_hdr;
+	struct ntcp_req *req;
+	u8 tx;
+
+	if (ch->type == NVME_TCP_RSP)
+		req = ntcp_lookup(q, ((struct nvme_tcp_rsp_pdu *)ch)->cqe.cid);
+	else if (ch->type == NVME_TCP_C2H_DATA &&
+		 le32_to_cpu(((struct nvme_tcp_data_pdu *)ch)->datal) <=
+		 NTCP_SOFTIRQ_DATA)
+		req = ntcp_lookup(q, ((struct nvme_tcp_data_pdu *)ch)->cccid);
+	else
+		return false;
+	if (!req)
+		return false;
+	/* pairs with the release in ntcp_tx_finish() */
+	tx = smp_load_acquire(&req->tx);
+	return tx == NTCP_TX_IDLE ||
+	       (tx == NTCP_TX_WAIT_R2T && ch->type == NVME_TCP_RSP);
 }
 
 static int ntcp_handle_pdu(struct ntcp_queue *q)
@@ -636,6 +705,11 @@ static int ntcp_rx_hdr(struct ntcp_queue *q, struct sk_buff *skb,
 		q->rx_need = hlen;
 		if (q->rx_have < q->rx_need)
 			return n;
+	}
+	if (q->rx_softirq && !ntcp_rx_fast(q)) {
+		/* the header is read; io_work handles it (ntcp_recv_some) */
+		q->rx_deferred = true;
+		return n;
 	}
 	return ntcp_handle_pdu(q) ?: n;
 }
@@ -766,7 +840,7 @@ static int ntcp_recv_actor(read_descriptor_t *desc, struct sk_buff *skb,
 	int used;
 
 	while (left) {
-		if (test_bit(NTCP_Q_ERR, &q->flags)) {
+		if (test_bit(NTCP_Q_ERR, &q->flags) || q->rx_deferred) {
 			desc->count = 0;
 			break;
 		}
@@ -804,17 +878,54 @@ static int ntcp_recv_actor(read_descriptor_t *desc, struct sk_buff *skb,
 	return len - left;
 }
 
-/* Receive what the socket has.  Caller holds q->lock. */
+/*
+ * Receive what the socket has, starting with a PDU the softirq receiver
+ * left to us.  Caller holds q->lock.  Returns > 0 when something was done.
+ */
 static int ntcp_recv_some(struct ntcp_queue *q)
 {
 	struct sock *sk = q->sock->sk;
 	read_descriptor_t desc = { .arg.data = q, .count = 1 };
+	bool handled = false;
 	int ret;
 
 	lock_sock(sk);
+	if (q->rx_deferred) {
+		q->rx_deferred = false;
+		handled = true;
+		ret = ntcp_handle_pdu(q);
+		if (ret) {
+			ntcp_queue_error(q, "receive failed (%d)", ret);
+			goto out;
+		}
+	}
 	ret = q->sock->ops->read_sock(sk, &desc, ntcp_recv_actor);
+out:
 	release_sock(sk);
-	return ret;
+	return handled ? max(ret, 1) : ret;
+}
+
+/*
+ * Receive in the socket's data_ready callback: softirq context, the
+ * socket spinlock held by the caller.  Only when no task owns the socket
+ * (else io_work or ->poll is receiving and the bytes wait for it), and
+ * only on a live I/O queue.  A response completes its request right here,
+ * which saves waking io_work (a context switch, often an IPI) per
+ * completion.  Returns false when io_work must run.
+ */
+static bool ntcp_recv_softirq(struct ntcp_queue *q, struct sock *sk)
+{
+	read_descriptor_t desc = { .arg.data = q, .count = 1 };
+
+	if (!rx_softirq || !q->qid || !test_bit(NTCP_Q_LIVE, &q->flags) ||
+	    test_bit(NTCP_Q_STOPPED, &q->flags) ||
+	    test_bit(NTCP_Q_ERR, &q->flags) || sock_owned_by_user_nocheck(sk) ||
+	    q->rx_deferred)
+		return false;
+	q->rx_softirq = true;
+	q->sock->ops->read_sock(sk, &desc, ntcp_recv_actor);
+	q->rx_softirq = false;
+	return !q->rx_deferred;
 }
 
 /* ------------------------------------------------------------------ */
@@ -878,7 +989,8 @@ void ntcp_sk_data_ready(struct sock *sk)
 
 	read_lock_bh(&sk->sk_callback_lock);
 	q = sk->sk_user_data;
-	if (q && !test_bit(NTCP_Q_POLLING, &q->flags))
+	if (q && !test_bit(NTCP_Q_POLLING, &q->flags) &&
+	    !ntcp_recv_softirq(q, sk))
 		queue_work_on(q->io_cpu, ntcp_wq, &q->io_work);
 	read_unlock_bh(&sk->sk_callback_lock);
 }

@@ -142,7 +142,7 @@ struct ntcp_req {
  * @io_cpu: CPU the work runs on (WORK_CPU_UNBOUND for the admin queue)
  * @qid: queue id, 0 for admin
  * @flags: NTCP_Q_*
- * @lock: serialises the sender and the receiver of this queue
+ * @lock: serialises the sender, io_work and ->poll of this queue
  * @req_list: requests from ->queue_rq not yet seen by the sender
  * @send_list: requests the sender will walk, in order
  * @send_req: the request being sent, or NULL
@@ -161,6 +161,8 @@ struct ntcp_req {
  * @rx_req: request the current C2HData PDU belongs to
  * @rx_crc: data digest being computed over the data received
  * @rx_ddgst: data digest read from the wire
+ * @rx_softirq: the receiver runs in the socket callback (softirq)
+ * @rx_deferred: the header in @rx_hdr waits for io_work to handle it
  * @nr_done: completions delivered by the current receive pass
  * @term_fes: FES of the H2CTermReq to send on error, 0 for none
  * @term_fei: its FEI
@@ -177,7 +179,7 @@ struct ntcp_queue {
 	int io_cpu;
 	u16 qid;
 	unsigned long flags;
-	struct mutex lock;	/* sender and receiver */
+	struct mutex lock;	/* sender, io_work, poll */
 	struct llist_head req_list;
 	struct list_head send_list;
 	struct ntcp_req *send_req;
@@ -198,6 +200,8 @@ struct ntcp_queue {
 	struct ntcp_req *rx_req;
 	u32 rx_crc;
 	__le32 rx_ddgst;
+	bool rx_softirq;
+	bool rx_deferred;
 	int nr_done;
 	u16 term_fes;
 	u32 term_fei;

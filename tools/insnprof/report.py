@@ -104,4 +104,5 @@ def main():
             fh.write(text + "\n")
 
 
-main()
+if __name__ == "__main__":
+    main()
