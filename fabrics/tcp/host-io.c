@@ -274,7 +274,7 @@ static void ntcp_build_h2c(struct ntcp_queue *q, struct ntcp_req *req)
  */
 static void ntcp_tx_finish(struct ntcp_req *req, enum ntcp_tx_state state)
 {
-	/* pairs with the acquire in ntcp_rx_fast() */
+	/* pairs with the acquire in ntcp_sent() */
 	smp_store_release(&req->tx, state);
 }
 
@@ -458,8 +458,9 @@ static struct blk_mq_tags *ntcp_tags(struct ntcp_queue *q)
 	return fctrl->io_set.tags[q->qid - 1];
 }
 
-/* the request in flight on this queue that @cid names, or NULL */
-static struct ntcp_req *ntcp_lookup(struct ntcp_queue *q, u16 cid)
+/* the request in flight on this queue that @cid names, or NULL (logged) */
+static struct ntcp_req *ntcp_find_req(struct ntcp_queue *q, u16 cid,
+				      const char *what)
 {
 	struct blk_mq_tags *tags = ntcp_tags(q);
 	struct request *rq = NULL;
@@ -468,22 +469,38 @@ static struct ntcp_req *ntcp_lookup(struct ntcp_queue *q, u16 cid)
 	if (tags)
 		rq = blk_mq_tag_to_rq(tags, cid & NTCP_TAG_MASK);
 	if (!rq || blk_mq_rq_state(rq) != MQ_RQ_IN_FLIGHT)
-		return NULL;
+		goto bad;
 	req = blk_mq_rq_to_pdu(rq);
 	if (req->queue != q || req->cid != cid)
-		return NULL;
+		goto bad;
 	return req;
+bad:
+	ntcp_queue_error(q, "%s for unknown command id %#x", what, cid);
+	return NULL;
 }
 
-/* ntcp_lookup(), and a queue error when nothing is found */
-static struct ntcp_req *ntcp_find_req(struct ntcp_queue *q, u16 cid,
-				      const char *what)
+/*
+ * Is the sender done with @req (state @tx, read with acquire: pairs with
+ * ntcp_tx_finish())?  If not, a response or C2HData for it came before
+ * the command was handed to the socket completely.  Under the queue lock
+ * that is a protocol error; the softirq receiver cannot tell it from the
+ * sender not having published its last step yet, so it leaves the PDU to
+ * io_work (-EAGAIN), which decides under the lock.
+ */
+static int ntcp_sent(struct ntcp_queue *q, struct ntcp_req *req, bool rsp,
+		     const char *what)
 {
-	struct ntcp_req *req = ntcp_lookup(q, cid);
+	u8 tx;
 
-	if (!req)
-		ntcp_queue_error(q, "%s for unknown command id %#x", what, cid);
-	return req;
+	/* pairs with the release in ntcp_tx_finish() */
+	tx = smp_load_acquire(&req->tx);
+	if (tx == NTCP_TX_IDLE || (rsp && tx == NTCP_TX_WAIT_R2T))
+		return 0;
+	if (q->rx_softirq)
+		return -EAGAIN;
+	ntcp_queue_error(q, "%s for command id %#x before it was sent", what,
+			 req->cid);
+	return -EPROTO;
 }
 
 static void ntcp_done(struct ntcp_queue *q, struct ntcp_req *req,
@@ -500,16 +517,15 @@ static int ntcp_handle_rsp(struct ntcp_queue *q, struct nvme_tcp_rsp_pdu *p)
 	struct ntcp_req *req;
 	struct request *rq;
 	u16 status;
+	int ret;
 
 	req = ntcp_find_req(q, cqe->cid, "response");
 	if (!req)
 		return -EPROTO;
+	ret = ntcp_sent(q, req, true, "response");
+	if (ret)
+		return ret;
 	rq = blk_mq_rq_from_pdu(req);
-	if (req->tx != NTCP_TX_IDLE && req->tx != NTCP_TX_WAIT_R2T) {
-		ntcp_queue_error(q, "response for command id %#x before it was sent",
-				 cqe->cid);
-		return -EPROTO;
-	}
 	status = le16_to_cpu(cqe->status) >> 1;
 	/*
 	 * A successful read on an I/O queue must have delivered all of its
@@ -550,15 +566,14 @@ static int ntcp_handle_c2h(struct ntcp_queue *q, struct nvme_tcp_data_pdu *p)
 	struct nvme_tcp_wire_err err = { };
 	struct nvme_tcp_host_xfer x;
 	struct ntcp_req *req;
+	int ret;
 
 	req = ntcp_find_req(q, p->cccid, "C2HData");
 	if (!req)
 		return -EPROTO;
-	if (req->tx != NTCP_TX_IDLE) {
-		ntcp_queue_error(q, "C2HData for command id %#x before it was sent",
-				 p->cccid);
-		return -EPROTO;
-	}
+	ret = ntcp_sent(q, req, false, "C2HData");
+	if (ret)
+		return ret;
 	ntcp_xfer_state(req, &x);
 	if (nvme_tcp_check_c2h_data(p, &x, &err)) {
 		ntcp_set_term(q, &err);
@@ -612,38 +627,27 @@ static void ntcp_rx_next_pdu(struct ntcp_queue *q)
 }
 
 /*
- * May the receiver in softirq context handle the PDU whose header is in
- * q->rx_hdr?  Only a response, or C2HData of at most NTCP_SOFTIRQ_DATA
- * bytes, for a request the sender is done with (state read with acquire,
- * see ntcp_tx_finish()).  Everything else waits for io_work, which holds
- * the queue lock and validates and handles the PDU exactly as before: R2T
- * (it feeds the sender), termination requests, a request still being
- * sent, anything unknown, and bulk data, whose copy stays on the queue's
+ * Which PDUs the softirq receiver handles itself: a response, or C2HData
+ * of at most NTCP_SOFTIRQ_DATA bytes.  The rest waits for io_work, which
+ * holds the queue lock: R2T (it feeds the sender), termination requests,
+ * anything unknown, and bulk data, whose copy then stays on the queue's
  * CPU instead of the CPU that took the segment (over loopback, the
- * target's).
+ * target's).  Unvalidated fields only choose who handles the PDU.
  */
-static bool ntcp_rx_fast(struct ntcp_queue *q)
+static bool ntcp_softirq_pdu(const struct nvme_tcp_hdr *ch)
 {
-	struct nvme_tcp_hdr *ch = (struct nvme_tcp_hdr *)q->rx_hdr;
-	struct ntcp_req *req;
-	u8 tx;
+	const struct nvme_tcp_data_pdu *d = (const void *)ch;
 
-	if (ch->type == NVME_TCP_RSP)
-		req = ntcp_lookup(q, ((struct nvme_tcp_rsp_pdu *)ch)->cqe.cid);
-	else if (ch->type == NVME_TCP_C2H_DATA &&
-		 le32_to_cpu(((struct nvme_tcp_data_pdu *)ch)->datal) <=
-		 NTCP_SOFTIRQ_DATA)
-		req = ntcp_lookup(q, ((struct nvme_tcp_data_pdu *)ch)->cccid);
-	else
-		return false;
-	if (!req)
-		return false;
-	/* pairs with the release in ntcp_tx_finish() */
-	tx = smp_load_acquire(&req->tx);
-	return tx == NTCP_TX_IDLE ||
-	       (tx == NTCP_TX_WAIT_R2T && ch->type == NVME_TCP_RSP);
+	return ch->type == NVME_TCP_RSP ||
+	       (ch->type == NVME_TCP_C2H_DATA &&
+		le32_to_cpu(d->datal) <= NTCP_SOFTIRQ_DATA);
 }
 
+/*
+ * Handle the PDU whose header is in q->rx_hdr.  In the softirq receiver a
+ * PDU that io_work must handle is left where it is (q->rx_deferred, the
+ * header kept) and 0 returned: ntcp_recv_some() calls this again.
+ */
 static int ntcp_handle_pdu(struct ntcp_queue *q)
 {
 	struct nvme_tcp_hdr *ch = (struct nvme_tcp_hdr *)q->rx_hdr;
@@ -651,6 +655,8 @@ static int ntcp_handle_pdu(struct ntcp_queue *q)
 	struct nvme_tcp_term_pdu *t;
 	int ret;
 
+	if (q->rx_softirq && !ntcp_softirq_pdu(ch))
+		goto defer;
 	if (nvme_tcp_check_hdr(&q->wire, q->rx_hdr, &err)) {
 		ntcp_set_term(q, &err);
 		ntcp_queue_error(q, "bad %s PDU: %s", nvme_tcp_type_name(ch->type),
@@ -660,10 +666,11 @@ static int ntcp_handle_pdu(struct ntcp_queue *q)
 	ntcp_rx_next_pdu(q);
 	switch (ch->type) {
 	case NVME_TCP_RSP:
-		return ntcp_handle_rsp(q, (void *)ch);
+		ret = ntcp_handle_rsp(q, (void *)ch);
+		break;
 	case NVME_TCP_C2H_DATA:
 		ret = ntcp_handle_c2h(q, (void *)ch);
-		return ret;
+		break;
 	case NVME_TCP_R2T:
 		return ntcp_handle_r2t(q, (void *)ch);
 	case NVME_TCP_C2H_TERMREQ:
@@ -676,6 +683,11 @@ static int ntcp_handle_pdu(struct ntcp_queue *q)
 		ntcp_queue_error(q, "unexpected %s PDU", nvme_tcp_type_name(ch->type));
 		return -EPROTO;
 	}
+	if (ret != -EAGAIN)
+		return ret;
+defer:
+	q->rx_deferred = true;
+	return 0;
 }
 
 static int ntcp_rx_hdr(struct ntcp_queue *q, struct sk_buff *skb,
@@ -705,11 +717,6 @@ static int ntcp_rx_hdr(struct ntcp_queue *q, struct sk_buff *skb,
 		q->rx_need = hlen;
 		if (q->rx_have < q->rx_need)
 			return n;
-	}
-	if (q->rx_softirq && !ntcp_rx_fast(q)) {
-		/* the header is read; io_work handles it (ntcp_recv_some) */
-		q->rx_deferred = true;
-		return n;
 	}
 	return ntcp_handle_pdu(q) ?: n;
 }
