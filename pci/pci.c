@@ -56,14 +56,15 @@ MODULE_PARM_DESC(sgl_threshold,
 		 "use SGLs when the average segment is at least this many bytes (0: never)");
 
 /*
- * Off by default: no gain was measured on QEMU 7.2, and its shadow
- * doorbell emulation is suspected of losing a queue after a reset under
- * load (seen with Linux's driver too).
+ * Doorbell Buffer Config is offered by emulated controllers (QEMU): with
+ * it, a doorbell register write (a trap to the hypervisor) is needed only
+ * when the controller has caught up with the queue, see
+ * nvmp_shadow_needs_mmio().
  */
-static bool use_shadow_doorbells;
+static bool use_shadow_doorbells = true;
 module_param(use_shadow_doorbells, bool, 0444);
 MODULE_PARM_DESC(use_shadow_doorbells,
-		 "use Doorbell Buffer Config when the controller offers it (default N)");
+		 "use Doorbell Buffer Config when the controller offers it (default Y)");
 
 static bool use_msix = true;
 module_param(use_msix, bool, 0444);
