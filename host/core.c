@@ -909,6 +909,42 @@ int nvme_identify(struct nvme_ctrl *ctrl, u8 cns, u32 nsid, void *buf)
 }
 EXPORT_SYMBOL_GPL(nvme_identify);
 
+/*
+ * The NVM command set's own limits on Dataset Management and Write Zeroes
+ * (Identify CNS 06h).  Asked of I/O controllers only (a controller that
+ * reports its type knows CNS values of NVMe 1.4 and later); a controller
+ * that does not answer it has no such limits.
+ */
+static void nvme_init_nvm_limits(struct nvme_ctrl *ctrl)
+{
+	struct nvme_sqe c = {
+		.opc = NVME_ADM_IDENTIFY,
+		.cdw10 = cpu_to_le32(NVME_CNS_CS_CTRL),
+		.cdw11 = cpu_to_le32(NVME_CSI_NVM << 24),
+	};
+	struct nvme_id_ctrl_nvm *id;
+	unsigned int shift;
+
+	ctrl->dmrl = 0;
+	ctrl->dmrsl = 0;
+	ctrl->max_zeroes_sectors = 0;
+	if (ctrl->cntrltype != NVME_CTRL_TYPE_IO)
+		return;
+	id = kzalloc(sizeof(*id), GFP_KERNEL);
+	if (!id)
+		return;
+	if (nvme_submit_sync_cmd(ctrl->admin_q, &c, id, sizeof(*id)))
+		goto out;
+	ctrl->dmrl = id->dmrl;
+	ctrl->dmrsl = le32_to_cpu(id->dmrsl);
+	/* like MDTS: 2^wzsl pages of the minimum page size */
+	shift = id->wzsl + NVME_CAP_MPSMIN(ctrl->cap) + 12;
+	if (id->wzsl && shift < 32 + SECTOR_SHIFT)
+		ctrl->max_zeroes_sectors = 1u << (shift - SECTOR_SHIFT);
+out:
+	kfree(id);
+}
+
 /**
  * nvme_get_log() - Get Log Page
  * @ctrl: the controller
@@ -1092,6 +1128,8 @@ int nvme_init_ctrl_finish(struct nvme_ctrl *ctrl)
 	blk_queue_max_segments(ctrl->admin_q, ctrl->max_segments);
 	if (ctrl->virt_boundary_mask)
 		blk_queue_virt_boundary(ctrl->admin_q, ctrl->virt_boundary_mask);
+
+	nvme_init_nvm_limits(ctrl);
 
 	ret = nvme_subsys_attach(ctrl);
 	if (ret)

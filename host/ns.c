@@ -204,16 +204,33 @@ static int nvme_apply_id_ns(struct nvme_ns *ns, struct nvme_id_ns *id)
 	blk_queue_logical_block_size(q, bs);
 	blk_queue_physical_block_size(q, phys);
 	blk_queue_io_min(q, phys);
+	/* NOWS (0's based): the write size that performs best */
+	if (id->nsfeat & NVME_NSFEAT_IO_OPT)
+		blk_queue_io_opt(q, bs * (le16_to_cpu(id->nows) + 1));
+	else
+		blk_queue_io_opt(q, 0);
 	blk_queue_max_hw_sectors(q, ctrl->max_hw_sectors);
 	blk_queue_max_segments(q, ctrl->max_segments);
+	/* data pointers need dword alignment only (PRP1, SGL data blocks) */
+	blk_queue_dma_alignment(q, ctrl->dma_alignment ?: 3);
 	if (ctrl->virt_boundary_mask)
 		blk_queue_virt_boundary(q, ctrl->virt_boundary_mask);
 	blk_queue_write_cache(q, ctrl->vwc & NVME_VWC_PRESENT,
 			      ctrl->vwc & NVME_VWC_PRESENT);
 
 	if (ctrl->oncs & NVME_ONCS_DSM) {
-		blk_queue_max_discard_sectors(q, UINT_MAX);
-		blk_queue_max_discard_segments(q, NVME_DSM_MAX_RANGES);
+		/*
+		 * A discard request becomes one range per bio, none longer
+		 * than the request: DMRSL bounds the request.
+		 */
+		u64 dm_max = UINT_MAX;
+
+		if (ctrl->dmrsl)
+			dm_max = min_t(u64, dm_max, (u64)ctrl->dmrsl <<
+				       (ns->lba_shift - SECTOR_SHIFT));
+		blk_queue_max_discard_sectors(q, dm_max);
+		blk_queue_max_discard_segments(q, ctrl->dmrl ?:
+					       NVME_DSM_MAX_RANGES);
 		q->limits.discard_granularity = max(bs, phys);
 	} else {
 		blk_queue_max_discard_sectors(q, 0);
@@ -223,6 +240,8 @@ static int nvme_apply_id_ns(struct nvme_ns *ns, struct nvme_id_ns *id)
 	if (ctrl->oncs & NVME_ONCS_WRITE_ZEROES)
 		wz_max = min_t(u32, ctrl->max_hw_sectors,
 			       65536u << (ns->lba_shift - SECTOR_SHIFT));
+	if (ctrl->max_zeroes_sectors)
+		wz_max = min(wz_max, ctrl->max_zeroes_sectors);
 	blk_queue_max_write_zeroes_sectors(q, wz_max);
 
 	set_capacity_and_notify(ns->disk, usable ?

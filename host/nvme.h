@@ -168,6 +168,7 @@ struct nvme_ctrl {
 	u32 transport_max_sectors;	/* 0: no transport limit */
 	u16 transport_max_segments;	/* 0: no transport limit */
 	u32 virt_boundary_mask;	/* PRP transports: page size - 1 */
+	u32 dma_alignment;	/* buffer address mask, 0: a dword (3) */
 	u32 kato;		/* keep alive timeout, seconds (fabrics) */
 	/* fabrics, from Identify Controller */
 	u32 ioccsz;		/* I/O command capsule size, 16 byte units */
@@ -175,6 +176,10 @@ struct nvme_ctrl {
 	u16 icdoff;		/* in-capsule data offset, 16 byte units */
 	u16 maxcmd;		/* outstanding commands per queue, 0 = any */
 	u8 msdbd;		/* SGL data block descriptors per command */
+	/* NVM command set limits (Identify CNS 06h), 0 = none */
+	u8 dmrl;		/* Dataset Management ranges per command */
+	u32 dmrsl;		/* blocks per Dataset Management range */
+	u32 max_zeroes_sectors;	/* Write Zeroes, from WZSL */
 
 	/* async events */
 	struct request *aer_rq;

@@ -23,13 +23,6 @@
 
 #include "nvme.h"
 
-/* Identify Controller CNTRLTYPE */
-enum {
-	NVME_CNTRLTYPE_IO	= 1,
-	NVME_CNTRLTYPE_DISC	= 2,
-	NVME_CNTRLTYPE_ADMIN	= 3,
-};
-
 #define NVME_DISC_NQN	"nqn.2014-08.org.nvmexpress.discovery"
 
 static struct class *nvme_subsys_class;
@@ -177,11 +170,11 @@ NVME_ATTR_RO(nvme_ctrl, numa_node);
 static const char *nvme_cntrltype_name(u8 type)
 {
 	switch (type) {
-	case NVME_CNTRLTYPE_IO:
+	case NVME_CTRL_TYPE_IO:
 		return "io";
-	case NVME_CNTRLTYPE_DISC:
+	case NVME_CTRL_TYPE_DISC:
 		return "discovery";
-	case NVME_CNTRLTYPE_ADMIN:
+	case NVME_CTRL_TYPE_ADMIN:
 		return "admin";
 	default:
 		return "reserved";
@@ -449,7 +442,7 @@ static ssize_t nvme_subsys_subsystype_show(struct device *dev,
 	struct nvme_subsystem *subsys = nvme_dev_to_subsys(dev);
 
 	return sysfs_emit(buf, "%s\n",
-			  subsys->cntrltype == NVME_CNTRLTYPE_DISC ?
+			  subsys->cntrltype == NVME_CTRL_TYPE_DISC ?
 			  "discovery" : "nvm");
 }
 NVME_ATTR_RO(nvme_subsys, subsystype);
@@ -540,7 +533,7 @@ static struct nvme_subsystem *nvme_subsys_find(struct nvme_ctrl *ctrl)
 	lockdep_assert_held(&nvme_subsys_lock);
 
 	/* every discovery controller stands alone */
-	if (ctrl->cntrltype == NVME_CNTRLTYPE_DISC ||
+	if (ctrl->cntrltype == NVME_CTRL_TYPE_DISC ||
 	    !strcmp(ctrl->subnqn, NVME_DISC_NQN))
 		return NULL;
 

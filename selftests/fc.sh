@@ -15,7 +15,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-nvmet.sh"
 
-tap_plan 25
+tap_plan 26
 
 CTL=/sys/class/fcloop/ctl
 LNN=0x10000000000000a1
@@ -111,6 +111,7 @@ else
 	not_ok "fio crc32c verify 4k-256k QD32 on null_blk and file namespaces" \
 		"$(tail -n 20 /tmp/fio-ns1.log /tmp/fio-ns2.log)"
 fi
+check "O_DIRECT from dword-aligned buffers on $n1" "$DIO_UNALIGNED" "$n1"
 
 mkdir -p "$MNT"
 if mkfs.ext4 -q -F -E nodiscard "$n2" && mount -t ext4 "$n2" "$MNT"; then

@@ -3,19 +3,25 @@
 #
 # Discard (Dataset Management / Deallocate) and write-zeroes through the block
 # layer: blkdiscard and blkdiscard -z on ranges; zeroed ranges read back as
-# zeroes and data outside the ranges is untouched.
+# zeroes and data outside the ranges is untouched.  The NVM command set's
+# limits (Identify CNS 06h) are honoured: QEMU skips, without an error, a
+# Deallocate range longer than its DMRSL (2 GiB of 512-byte blocks), so a
+# discard of a whole 5 GiB namespace only zeroes its end when the driver
+# splits it.  Also the queue limits Linux sets from Identify (optimal I/O
+# size from NOWS, dword DMA alignment) and O_DIRECT from such buffers.
 #
 # VM: mem=2G smp=2 timeout=900 modules=nvme-core,nvme
 # VM: nvme serial=one ns=64M
 # VM: nvme serial=three ns=64M ns=32M:4096 ns=48M
 # VM: nvme serial=tiny mdts=1 max_ioqpairs=1 ns=64M
+# VM: nvme serial=big ns=5G
 
 . "$(dirname "$0")/lib.sh"
 
 targets=(one:1 three:2 tiny:1)
-tap_plan $(( ${#targets[@]} * 9 + 1 ))
+tap_plan $(( ${#targets[@]} * 9 + 1 + 8 ))
 
-require_ctrls 60 one:1 three:3 tiny:1
+require_ctrls 60 one:1 three:3 tiny:1 big:1
 
 M=$((1024 * 1024))
 # hashes of the 1 MiB chunks 0..7
@@ -65,5 +71,28 @@ for t in "${targets[@]}"; do
 			dd if=$dev bs=4096 skip=$((6 * M / 4096)) count=3 iflag=direct status=none | cmp - <(dd if=/tmp/pattern bs=4096 skip=$((6 * M / 4096)) count=3 status=none) &&
 			dd if=$dev bs=4096 skip=$(((6 * M + 20480) / 4096)) count=10 iflag=direct status=none | cmp - <(dd if=/tmp/pattern bs=4096 skip=$(((6 * M + 20480) / 4096)) count=10 status=none)"
 done
+
+# ---- limits from Identify -----------------------------------------------------
+q=/sys/block/${NS[one:1]}/queue
+check_eq "DMRSL bounds a discard request (4194303 blocks of 512 B)" 2147483136 \
+	"$(cat $q/discard_max_hw_bytes)"
+check_eq "optimal_io_size is NOWS+1 blocks" 512 "$(cat $q/optimal_io_size)"
+check_eq "dma_alignment is a dword" 3 "$(cat $q/dma_alignment)"
+check "O_DIRECT from buffers 4 and 8 bytes into a page (${NS[one:1]})" \
+	"$DIO_UNALIGNED" "/dev/${NS[one:1]}"
+check "O_DIRECT from such buffers on a 4096 B LBA namespace (${NS[three:2]})" \
+	"$DIO_UNALIGNED" "/dev/${NS[three:2]}" 1048576 12288
+
+dev=/dev/${NS[big:1]}
+G=$((1024 * M))
+head -c $M /dev/urandom > /tmp/pattern
+# (the block layer cuts a discard bio at 4 GiB: the first one is the long one)
+check "big: 1 MiB pattern at 1.5 GiB and at 4.5 GiB of $dev" \
+	bash -c "for at in $((3 * G / 2 / M)) $((9 * G / 2 / M)); do
+		dd if=/tmp/pattern of=$dev bs=1M seek=\$at oflag=direct status=none &&
+		dd if=$dev bs=1M skip=\$at count=1 iflag=direct status=none | cmp - /tmp/pattern || exit 1; done"
+check "big: blkdiscard of the whole 5 GiB namespace" blkdiscard "$dev"
+check "big: both patterns read back as zeroes" \
+	bash -c "$(declare -f is_zero); is_zero $dev $((3 * G / 2)) $M && is_zero $dev $((9 * G / 2)) $M"
 
 ktap_finish

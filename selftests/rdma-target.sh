@@ -32,7 +32,7 @@ HOSTNQN=$(host_nqn)
 MNT=/tmp/rdma-mnt
 NS_MB=128
 
-tap_plan $((20 + ${RDMA_EXTRA_TESTS:-0}))
+tap_plan $((21 + ${RDMA_EXTRA_TESTS:-0}))
 
 cleanup() {
 	umount "$MNT" 2>/dev/null
@@ -205,6 +205,8 @@ run_fio file "$ns2" --size=48M
 rc=$?
 fio_check file $rc
 result $? "fio crc32c verify 4k-256k QD32 on the file namespace"
+check "O_DIRECT from dword-aligned buffers on the null_blk namespace" \
+	"$DIO_UNALIGNED" "/dev/$ns1"
 
 mkdir -p "$MNT"
 fs_ok=1

@@ -16,7 +16,7 @@
 . "$(dirname "$0")/lib-nvmet.sh"
 . "$(dirname "$0")/lib-tcphost.sh"
 
-tap_plan 20
+tap_plan 21
 
 if ! tcp_target_up; then
 	not_ok "target set up ($(tcp_target_kind))"
@@ -64,6 +64,7 @@ check "refusal took under 5 s and left no controller" \
 	test $(( $(date +%s) - t0 )) -le 5 -a -z "$(tcp_ctrl_of "$NQN2")"
 
 tcp_fio_verify plain "$ns1" "$ns2"
+check "O_DIRECT from dword-aligned buffers on $ns1" "$DIO_UNALIGNED" "/dev/$ns1"
 
 # the same with our receiver switching between softirq (the default) and
 # io_work every 0.2 s, mid-stream

@@ -418,6 +418,11 @@ static struct nvme_ctrl *nvme_loop_create_ctrl(struct device *dev,
 	INIT_LIST_HEAD(&ctrl->entry);
 	ctrl->fctrl.ctrl.transport_max_sectors = NVME_LOOP_MAX_SECTORS;
 	ctrl->fctrl.ctrl.transport_max_segments = NVME_LOOP_MAX_SEGMENTS;
+	/*
+	 * The host's own pages go to the target's backend as they are: keep
+	 * them sector aligned, which any backing device or file takes.
+	 */
+	ctrl->fctrl.ctrl.dma_alignment = SECTOR_SIZE - 1;
 
 	ret = nvmf_init_ctrl(&ctrl->fctrl, dev, &nvme_loop_ctrl_ops,
 			     &nvme_loop_queue_ops, opts);

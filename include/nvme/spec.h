@@ -529,6 +529,31 @@ struct nvme_lbaf {
 };
 
 /**
+ * struct nvme_id_ctrl_nvm - I/O command set specific Identify Controller
+ *	data structure for the NVM command set (CNS 06h, CSI 00h)
+ * @vsl: Verify size limit, a power of two in CAP.MPSMIN units (0: none)
+ * @wzsl: Write Zeroes size limit, a power of two in CAP.MPSMIN units
+ *	(0: none)
+ * @wusl: Write Uncorrectable size limit, as @wzsl
+ * @dmrl: Dataset Management ranges limit: most ranges in one command
+ *	(0: none)
+ * @dmrsl: Dataset Management range size limit in logical blocks
+ *	(0: none)
+ * @dmsl: Dataset Management size limit: most logical blocks in one
+ *	command (0: none)
+ * @rsvd16: reserved
+ */
+struct nvme_id_ctrl_nvm {
+	u8	vsl;			/* 0 */
+	u8	wzsl;
+	u8	wusl;
+	u8	dmrl;
+	__le32	dmrsl;			/* 4 */
+	__le64	dmsl;			/* 8 */
+	u8	rsvd16[4080];
+};
+
+/**
  * struct nvme_id_ns - Identify Namespace data structure (CNS 00h, NVM set)
  * @nsze: namespace size in logical blocks
  * @ncap: namespace capacity in logical blocks
@@ -657,6 +682,9 @@ static_assert(offsetof(struct nvme_id_ctrl, sgls) == 536, "sgls");
 static_assert(offsetof(struct nvme_id_ctrl, subnqn) == 768, "subnqn");
 static_assert(offsetof(struct nvme_id_ctrl, ioccsz) == 1792, "ioccsz");
 static_assert(offsetof(struct nvme_id_ctrl, psd) == 2048, "psd");
+static_assert(sizeof(struct nvme_id_ctrl_nvm) == 4096, "identify ctrl nvm size");
+static_assert(offsetof(struct nvme_id_ctrl_nvm, dmrsl) == 4, "dmrsl");
+static_assert(offsetof(struct nvme_id_ctrl_nvm, dmsl) == 8, "dmsl");
 static_assert(sizeof(struct nvme_lbaf) == 4, "lbaf size");
 static_assert(sizeof(struct nvme_id_ns) == 4096, "identify ns size");
 static_assert(offsetof(struct nvme_id_ns, npwg) == 64, "npwg");
