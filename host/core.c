@@ -670,13 +670,20 @@ int nvme_alloc_io_tag_set(struct nvme_ctrl *ctrl, struct blk_mq_tag_set *set,
 			  const struct blk_mq_ops *ops, unsigned int nr_maps,
 			  unsigned int cmd_size)
 {
+	/*
+	 * A ring in host memory (PCIe) holds one command less than its
+	 * entries: a full ring would read as empty, and a full CQ would wait
+	 * for a head doorbell the shadow doorbell may never ring.  Fabrics
+	 * queues count their commands by capsules; sqsize + 1 of them.
+	 */
+	u32 depth = nvme_ctrl_is_fabrics(ctrl) ? ctrl->sqsize + 1 : ctrl->sqsize;
 	int ret;
 
 	*set = (struct blk_mq_tag_set) {
 		.ops = ops, .driver_data = ctrl, .cmd_size = cmd_size,
 		.numa_node = ctrl->numa_node,
 		.nr_hw_queues = ctrl->queue_count - 1, .nr_maps = nr_maps,
-		.queue_depth = min_t(u32, ctrl->sqsize + 1, BLK_MQ_MAX_DEPTH),
+		.queue_depth = min_t(u32, depth, BLK_MQ_MAX_DEPTH),
 		.timeout = io_timeout * HZ, .flags = BLK_MQ_F_SHOULD_MERGE,
 		/* fabrics: a Connect must get a tag while I/O waits */
 		.reserved_tags = nvme_ctrl_is_fabrics(ctrl) ? 1 : 0,

@@ -1401,7 +1401,7 @@ static int nvmp_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	pci_set_drvdata(pdev, dev);
 
 	ret = nvme_alloc_admin_tag_set(&dev->ctrl, &dev->admin_set,
-				       &nvmp_admin_mq_ops, NVMP_ADMIN_DEPTH,
+				       &nvmp_admin_mq_ops, NVMP_ADMIN_DEPTH - 1,
 				       sizeof(struct nvmp_iod));
 	if (ret)
 		goto out_uninit;

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # PCIe driver options and removal: polled queues (io_uring --hipri),
-# MSI/INTx without MSI-X, a single-queue controller, and PCI function
+# MSI/INTx without MSI-X, a single-queue controller, 4-entry rings under
+# QD32 (a ring holds one command less than its entries), and PCI function
 # removal while fio runs followed by a bus rescan.
 #
 # VM: mem=2G smp=2 timeout=900 modules=nvme-core,nvme
@@ -11,7 +12,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-tap_plan 14
+tap_plan 17
 topology=(one:1 tiny:1)
 
 reload() {
@@ -69,6 +70,18 @@ else
 		bash -c "! grep -qs msix /sys/bus/pci/devices/$bdf/msi_irqs/*"
 	reload
 fi
+
+# ---- 4-entry rings under QD32 -------------------------------------------------
+if reload io_queue_depth=4; then
+	ok "modprobe nvme io_queue_depth=4"
+else
+	not_ok "modprobe nvme io_queue_depth=4"
+fi
+check_eq "3 requests per queue (a 4-entry ring holds 3 commands)" 3 \
+	"$(cat /sys/block/${NS[one:1]}/queue/nr_requests)"
+check "fio verify at QD32 on 4-entry rings" \
+	fio_verify "/dev/${NS[one:1]}" /tmp/qd4.log --ioengine=libaio --iodepth=32
+reload
 
 # ---- orderly PCI removal under I/O, then rescan -----------------------------
 one=/dev/${NS[one:1]}
