@@ -1143,28 +1143,32 @@ const struct attribute_group nvmf_ctrl_attr_group = {
 };
 EXPORT_SYMBOL_GPL(nvmf_ctrl_attr_group);
 
-/* ops->disc_changed: tell udev (nvme-cli's autoconnect rule) */
-void nvmf_disc_changed_op(struct nvme_ctrl *ctrl, u32 result)
+/*
+ * ops->uevent: the address of a fabrics controller goes with every uevent
+ * of its /dev/nvmeN (after the class's NVME_TRTYPE); udev rules (nvme-cli's
+ * autoconnect) connect from them.
+ */
+int nvmf_uevent_op(struct nvme_ctrl *ctrl, struct kobj_uevent_env *env)
 {
 	struct nvmf_ctrl_options *o = to_nvmf_ctrl(ctrl)->opts;
-	char *envp[7] = { };
-	int i = 0;
 
-	envp[i++] = kasprintf(GFP_KERNEL, "NVME_AEN=%#08x", result);
-	envp[i++] = kasprintf(GFP_KERNEL, "NVME_TRTYPE=%s", o->transport);
-	envp[i++] = kasprintf(GFP_KERNEL, "NVME_TRADDR=%s", o->traddr);
-	envp[i++] = kasprintf(GFP_KERNEL, "NVME_TRSVCID=%s", o->trsvcid);
-	envp[i++] = kasprintf(GFP_KERNEL, "NVME_HOST_TRADDR=%s",
-			      o->host_traddr[0] ? o->host_traddr : "none");
-	envp[i++] = kasprintf(GFP_KERNEL, "NVME_HOST_IFACE=%s",
+	return add_uevent_var(env, "NVME_TRADDR=%s", o->traddr) ?:
+	       add_uevent_var(env, "NVME_TRSVCID=%s", o->trsvcid) ?:
+	       add_uevent_var(env, "NVME_HOST_TRADDR=%s",
+			      o->host_traddr[0] ? o->host_traddr : "none") ?:
+	       add_uevent_var(env, "NVME_HOST_IFACE=%s",
 			      o->host_iface[0] ? o->host_iface : "none");
-	for (i = 0; i < 6; i++)
-		if (!envp[i])
-			goto out;
+}
+EXPORT_SYMBOL_GPL(nvmf_uevent_op);
+
+/* ops->disc_changed: a change uevent; the class adds the address */
+void nvmf_disc_changed_op(struct nvme_ctrl *ctrl, u32 result)
+{
+	char aen[24];
+	char *envp[] = { aen, NULL };
+
+	snprintf(aen, sizeof(aen), "NVME_AEN=%#08x", result);
 	dev_info(&ctrl->cdev_device, "discovery log changed\n");
 	kobject_uevent_env(&ctrl->cdev_device.kobj, KOBJ_CHANGE, envp);
-out:
-	for (i = 0; i < 6; i++)
-		kfree(envp[i]);
 }
 EXPORT_SYMBOL_GPL(nvmf_disc_changed_op);

@@ -187,6 +187,7 @@ int nvmf_get_address(struct nvme_ctrl *ctrl, char *buf, int size);
 void nvmf_delete_ctrl_op(struct nvme_ctrl *ctrl);
 void nvmf_free_ctrl_op(struct nvme_ctrl *ctrl);
 void nvmf_disc_changed_op(struct nvme_ctrl *ctrl, u32 result);
+int nvmf_uevent_op(struct nvme_ctrl *ctrl, struct kobj_uevent_env *env);
 extern const struct attribute_group nvmf_ctrl_attr_group;
 
 /**
@@ -207,7 +208,8 @@ extern const struct attribute_group nvmf_ctrl_attr_group;
 	.delete_ctrl = nvmf_delete_ctrl_op,			\
 	.get_address = nvmf_get_address,			\
 	.attr_group = &nvmf_ctrl_attr_group,			\
-	.disc_changed = nvmf_disc_changed_op
+	.disc_changed = nvmf_disc_changed_op,			\
+	.uevent = nvmf_uevent_op
 
 /*
  * Controller life cycle, for transports.

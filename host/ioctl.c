@@ -567,8 +567,12 @@ static int nvme_class_uevent(struct device *dev, struct kobj_uevent_env *env)
 {
 	struct nvme_ctrl *ctrl = container_of(dev, struct nvme_ctrl,
 					      cdev_device);
+	int ret;
 
-	return add_uevent_var(env, "NVME_TRTYPE=%s", ctrl->ops->name);
+	ret = add_uevent_var(env, "NVME_TRTYPE=%s", ctrl->ops->name);
+	if (!ret && ctrl->ops->uevent)
+		ret = ctrl->ops->uevent(ctrl, env);
+	return ret;
 }
 
 /**

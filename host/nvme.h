@@ -66,6 +66,7 @@ struct nvme_ctrl_ops {
 	int (*get_address)(struct nvme_ctrl *ctrl, char *buf, int size);
 	const struct attribute_group *attr_group;
 	void (*disc_changed)(struct nvme_ctrl *ctrl, u32 result);
+	int (*uevent)(struct nvme_ctrl *ctrl, struct kobj_uevent_env *env);
 };
 
 /**

@@ -19,7 +19,7 @@
 
 DISC_NQN=nqn.2014-08.org.nvmexpress.discovery
 
-tap_plan 14
+tap_plan 16
 
 if ! tcp_target_up; then
 	not_ok "target set up ($(tcp_target_kind))"
@@ -79,6 +79,12 @@ else
 	not_ok "linking $NQN2: discovery change uevent on $dctrl within 5 s" \
 		"$(cat "$uev")" "$(dmesg | tail -n 10)"
 fi
+check "the change uevent carries NVME_TRTYPE, NVME_TRADDR, NVME_TRSVCID (autoconnect rule)" \
+	bash -c "grep -qx NVME_TRTYPE=tcp $uev && grep -qx NVME_TRADDR=$TCP_ADDR $uev &&
+		grep -qx NVME_TRSVCID=$TCP_PORT $uev && grep -q '^NVME_HOST_TRADDR=' $uev"
+check "/sys/class/nvme/$dctrl/uevent has the address too" \
+	bash -c "grep -qx NVME_TRADDR=$TCP_ADDR /sys/class/nvme/$dctrl/uevent &&
+		grep -qx NVME_TRSVCID=$TCP_PORT /sys/class/nvme/$dctrl/uevent"
 check "the log read through $dctrl lists $NQN2" listed_via_ctrl "$NQN2"
 check "... and still $NQN1" listed_via_ctrl "$NQN1"
 
