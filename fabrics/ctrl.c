@@ -1164,8 +1164,7 @@ EXPORT_SYMBOL_GPL(nvmf_uevent_op);
 /* ops->disc_changed: a change uevent; the class adds the address */
 void nvmf_disc_changed_op(struct nvme_ctrl *ctrl, u32 result)
 {
-	char aen[24];
-	char *envp[] = { aen, NULL };
+	char aen[24], *envp[2] = { aen, NULL };
 
 	snprintf(aen, sizeof(aen), "NVME_AEN=%#08x", result);
 	dev_info(&ctrl->cdev_device, "discovery log changed\n");

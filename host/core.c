@@ -1118,6 +1118,7 @@ int nvme_init_ctrl_finish(struct nvme_ctrl *ctrl)
 	ctrl->icdoff = le16_to_cpu(id->icdoff);
 	ctrl->maxcmd = le16_to_cpu(id->maxcmd);
 	ctrl->msdbd = id->msdbd;
+	ctrl->cctemp = le16_to_cpu(id->cctemp);
 
 	/* MDTS is a power of two in units of the minimum page size */
 	max_sectors = UINT_MAX;
@@ -1142,6 +1143,8 @@ int nvme_init_ctrl_finish(struct nvme_ctrl *ctrl)
 	if (ret)
 		goto out;
 	nvme_config_aen(ctrl);
+	if (!ctrl->hwmon)
+		nvme_hwmon_init(ctrl);
 out:
 	kfree(id);
 	return ret;
@@ -1354,6 +1357,7 @@ EXPORT_SYMBOL_GPL(nvme_init_ctrl);
  */
 void nvme_uninit_ctrl(struct nvme_ctrl *ctrl)
 {
+	nvme_hwmon_exit(ctrl);
 	nvme_stop_ctrl(ctrl);
 	flush_work(&ctrl->scan_work);
 	nvme_subsys_detach(ctrl);

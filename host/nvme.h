@@ -154,6 +154,7 @@ struct nvme_ctrl {
 	u8 vwc;
 	u8 cntrltype;
 	u8 cmic;
+	u16 cctemp;		/* critical composite temperature, kelvins */
 	u32 sgls;
 	u32 nn;
 	u32 ctratt;
@@ -186,6 +187,8 @@ struct nvme_ctrl {
 	struct request *aer_rq;
 	u32 aen_result;
 	unsigned long aen_pending;	/* bit 0: a result waits in aen_result */
+
+	struct nvme_hwmon *hwmon;	/* temperatures, see hwmon.c */
 };
 
 /**
@@ -268,6 +271,15 @@ static inline struct nvme_request *nvme_req(struct request *rq)
 static inline bool nvme_ctrl_is_fabrics(struct nvme_ctrl *ctrl)
 {
 	return ctrl->ops->flags & NVME_F_FABRICS;
+}
+
+#define NVME_DISC_NQN	"nqn.2014-08.org.nvmexpress.discovery"
+
+/* a discovery controller, by its type or (before NVMe 1.4) its NQN */
+static inline bool nvme_ctrl_is_discovery(struct nvme_ctrl *ctrl)
+{
+	return ctrl->cntrltype == NVME_CTRL_TYPE_DISC ||
+	       !strcmp(ctrl->subnqn, NVME_DISC_NQN);
 }
 
 static inline enum nvme_ctrl_state nvme_ctrl_state(struct nvme_ctrl *ctrl)
@@ -385,6 +397,8 @@ int nvme_identify(struct nvme_ctrl *ctrl, u8 cns, u32 nsid, void *buf);
 int nvme_get_log(struct nvme_ctrl *ctrl, u32 nsid, u8 lid, u8 lsp,
 		 void *buf, u32 len, u64 offset);
 int nvme_set_features(struct nvme_ctrl *ctrl, u8 fid, u32 dw11, u32 *result);
+void nvme_hwmon_init(struct nvme_ctrl *ctrl);
+void nvme_hwmon_exit(struct nvme_ctrl *ctrl);
 int nvme_get_features(struct nvme_ctrl *ctrl, u8 fid, u32 dw11, u32 *result);
 
 /* ns.c: namespaces */

@@ -23,8 +23,6 @@
 
 #include "nvme.h"
 
-#define NVME_DISC_NQN	"nqn.2014-08.org.nvmexpress.discovery"
-
 static struct class *nvme_subsys_class;
 static DEFINE_IDA(nvme_subsys_ida);
 static LIST_HEAD(nvme_subsystems);
@@ -533,8 +531,7 @@ static struct nvme_subsystem *nvme_subsys_find(struct nvme_ctrl *ctrl)
 	lockdep_assert_held(&nvme_subsys_lock);
 
 	/* every discovery controller stands alone */
-	if (ctrl->cntrltype == NVME_CTRL_TYPE_DISC ||
-	    !strcmp(ctrl->subnqn, NVME_DISC_NQN))
+	if (nvme_ctrl_is_discovery(ctrl))
 		return NULL;
 
 	list_for_each_entry(subsys, &nvme_subsystems, entry) {

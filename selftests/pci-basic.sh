@@ -11,7 +11,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-tap_plan 47
+tap_plan 54
 
 # ---- modules and enumeration ----------------------------------------------------
 if debian_mode; then
@@ -195,6 +195,21 @@ check "/sys/class/nvme-subsystem has a subsystem linking each controller" \
 	bash -c 'for c in "$@"; do ls -d /sys/class/nvme-subsystem/*/"$c" >/dev/null 2>&1 || exit 1; done' _ "$A" "$B" "$C"
 check "block devices link to their controller (/sys/block/X/device)" \
 	bash -c '[ "$(basename "$(readlink -f /sys/block/$1/device)")" = "$2" ]' _ "$NSA" "$A"
+
+# ---- hwmon (lm-sensors) ------------------------------------------------------------------
+# QEMU: composite 323 K, over threshold 343 K, critical 373 K
+hw=$(ls -d /sys/class/nvme/"$A"/hwmon* 2>/dev/null | head -n 1)
+check_eq "$A has a hwmon device named nvme" nvme "$(cat "$hw/name" 2>/dev/null)"
+check_eq "temp1_label is Composite" Composite "$(cat "$hw/temp1_label" 2>/dev/null)"
+check_eq "temp1_input is QEMU's 323 K in millidegrees C" 49850 "$(cat "$hw/temp1_input" 2>/dev/null)"
+check_eq "temp1_max / temp1_crit / temp1_alarm" "69850 99850 0" \
+	"$(cat "$hw/temp1_max" "$hw/temp1_crit" "$hw/temp1_alarm" 2>/dev/null | tr '\n' ' ' | sed 's/ $//')"
+check "writing temp1_max 40 C sets the over threshold feature to 313 K" \
+	bash -c "echo 40000 > $hw/temp1_max && [ \"\$(cat $hw/temp1_max)\" = 39850 ] &&
+		nvme get-feature /dev/$A -f 4 | grep -Eq 'value: *0x0*139$'"
+check_eq "temp1_alarm is set while the composite is above it" 1 "$(cat "$hw/temp1_alarm" 2>/dev/null)"
+check "temp1_max back to 70 C clears the alarm" \
+	bash -c "echo 70000 > $hw/temp1_max && [ \"\$(cat $hw/temp1_alarm)\" = 0 ]"
 
 # ---- the tiny-MDTS controller ----------------------------------------------------------
 NSC=${NS[tiny:1]}

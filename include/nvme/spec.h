@@ -554,6 +554,43 @@ struct nvme_id_ctrl_nvm {
 };
 
 /**
+ * struct nvme_smart_log - SMART / Health Information log page (02h)
+ * @critical_warning: bit 0 spare below threshold, bit 1 a temperature
+ *	past a threshold, bit 2 reliability degraded, bit 3 read only,
+ *	bit 4 volatile backup failed
+ * @composite_temp: composite temperature in kelvins (little endian,
+ *	not 16-bit aligned)
+ * @avail_spare: available spare, percent
+ * @spare_thresh: available spare threshold, percent
+ * @percent_used: estimate of the life used, percent
+ * @rsvd6: endurance group summary and reserved
+ * @counters: data units read / written, host read / write commands,
+ *	busy time, power cycles, power on hours, unsafe shutdowns, media
+ *	errors and error log entries: ten 128-bit little endian counters
+ * @warn_temp_time: minutes above the warning composite temperature
+ * @crit_temp_time: minutes above the critical composite temperature
+ * @temp_sensor: temperature sensors 1-8 in kelvins, 0 = not present
+ * @thermal: thermal management transition counts and times
+ * @rsvd232: reserved
+ */
+struct nvme_smart_log {
+	u8	critical_warning;	/* 0 */
+	u8	composite_temp[2];
+	u8	avail_spare;
+	u8	spare_thresh;
+	u8	percent_used;
+	u8	rsvd6[26];
+	u8	counters[10][16];	/* 32 */
+	__le32	warn_temp_time;		/* 192 */
+	__le32	crit_temp_time;
+	__le16	temp_sensor[8];		/* 200 */
+	__le32	thermal[4];		/* 216 */
+	u8	rsvd232[280];
+};
+
+#define NVME_SMART_CRIT_TEMPERATURE	BIT(1)
+
+/**
  * struct nvme_id_ns - Identify Namespace data structure (CNS 00h, NVM set)
  * @nsze: namespace size in logical blocks
  * @ncap: namespace capacity in logical blocks
@@ -683,6 +720,9 @@ static_assert(offsetof(struct nvme_id_ctrl, subnqn) == 768, "subnqn");
 static_assert(offsetof(struct nvme_id_ctrl, ioccsz) == 1792, "ioccsz");
 static_assert(offsetof(struct nvme_id_ctrl, psd) == 2048, "psd");
 static_assert(sizeof(struct nvme_id_ctrl_nvm) == 4096, "identify ctrl nvm size");
+static_assert(sizeof(struct nvme_smart_log) == 512, "SMART log size");
+static_assert(offsetof(struct nvme_smart_log, counters) == 32, "counters");
+static_assert(offsetof(struct nvme_smart_log, temp_sensor) == 200, "temp_sensor");
 static_assert(offsetof(struct nvme_id_ctrl_nvm, dmrsl) == 4, "dmrsl");
 static_assert(offsetof(struct nvme_id_ctrl_nvm, dmsl) == 8, "dmsl");
 static_assert(sizeof(struct nvme_lbaf) == 4, "lbaf size");
