@@ -934,6 +934,7 @@ static void nvme_init_nvm_limits(struct nvme_ctrl *ctrl)
 
 	ctrl->dmrl = 0;
 	ctrl->dmrsl = 0;
+	ctrl->dmsl = 0;
 	ctrl->max_zeroes_sectors = 0;
 	if (ctrl->cntrltype != NVME_CTRL_TYPE_IO)
 		return;
@@ -944,6 +945,7 @@ static void nvme_init_nvm_limits(struct nvme_ctrl *ctrl)
 		goto out;
 	ctrl->dmrl = id->dmrl;
 	ctrl->dmrsl = le32_to_cpu(id->dmrsl);
+	ctrl->dmsl = le64_to_cpu(id->dmsl);
 	/* like MDTS: 2^wzsl pages of the minimum page size */
 	shift = id->wzsl + NVME_CAP_MPSMIN(ctrl->cap) + 12;
 	if (id->wzsl && shift < 32 + SECTOR_SHIFT)

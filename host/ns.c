@@ -221,13 +221,15 @@ static int nvme_apply_id_ns(struct nvme_ns *ns, struct nvme_id_ns *id)
 	if (ctrl->oncs & NVME_ONCS_DSM) {
 		/*
 		 * A discard request becomes one range per bio, none longer
-		 * than the request: DMRSL bounds the request.
+		 * than the request: DMRSL and DMSL both bound the request.
 		 */
+		unsigned int shift = ns->lba_shift - SECTOR_SHIFT;
 		u64 dm_max = UINT_MAX;
 
 		if (ctrl->dmrsl)
-			dm_max = min_t(u64, dm_max, (u64)ctrl->dmrsl <<
-				       (ns->lba_shift - SECTOR_SHIFT));
+			dm_max = min_t(u64, dm_max, (u64)ctrl->dmrsl << shift);
+		if (ctrl->dmsl && ctrl->dmsl < U32_MAX)
+			dm_max = min_t(u64, dm_max, ctrl->dmsl << shift);
 		blk_queue_max_discard_sectors(q, dm_max);
 		blk_queue_max_discard_segments(q, ctrl->dmrl ?:
 					       NVME_DSM_MAX_RANGES);

@@ -181,6 +181,7 @@ struct nvme_ctrl {
 	/* NVM command set limits (Identify CNS 06h), 0 = none */
 	u8 dmrl;		/* Dataset Management ranges per command */
 	u32 dmrsl;		/* blocks per Dataset Management range */
+	u64 dmsl;		/* blocks per Dataset Management command */
 	u32 max_zeroes_sectors;	/* Write Zeroes, from WZSL */
 
 	/* async events */
