@@ -101,7 +101,7 @@ tt_fio() {
 	fi
 }
 
-tap_plan 15
+tap_plan 17
 
 echo never > /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null
 kind=Debian
@@ -158,6 +158,8 @@ else
 	ktap_finish
 fi
 check_eq "$ctrl: queue_count 3 (admin + 2 I/O)" 3 "$(cat /sys/class/nvme/"$ctrl"/queue_count)"
+check_eq "16 KiB in-capsule data by default: ioccsz 1028, param_inline_data_size 16384" \
+	"1028 16384" "$(nvme id-ctrl /dev/"$ctrl" | awk '$1 == "ioccsz" { print $3 }') $(cat "$NVMET_CFS"/ports/1/param_inline_data_size)"
 if wait_until 10 tt_has_ns "$ctrl" 2; then
 	ok "two namespaces (null_blk, tmpfs file) visible"
 else
@@ -165,6 +167,8 @@ else
 fi
 ns1=$(tt_dev "$ctrl" 1)
 ns2=$(tt_dev "$ctrl" 2)
+check_eq "block namespace reports the backing device's geometry (nsfeat, nows)" \
+	"0x13 0 512" "$(nvme id-ns /dev/"$ns1" | awk '$1 == "nsfeat" || $1 == "nows" { printf "%s ", $3 }')$(cat /sys/block/"$ns1"/queue/optimal_io_size)"
 
 nvmet_subsys "$NQN2" 0
 nvmet_ns "$NQN2" 1 "$FILE" 1 >/dev/null 2>&1

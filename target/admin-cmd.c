@@ -160,6 +160,8 @@ static void nvmet_execute_identify_ns(struct nvmet_req *req)
 		id->lbaf[0].ds = ns->blksize_shift;
 		memcpy(id->nguid, ns->nguid, sizeof(id->nguid));
 		nvmet_ns_eui64(ns, id->eui64);
+		if (ns->bdev)
+			nvmet_bdev_set_id_ns(ns, id);
 		nvmet_put_ns(ns);
 	}
 	status = nvmet_copy_to_sgl(req, 0, id, sizeof(*id));

@@ -93,9 +93,12 @@ int nvmet_enable_port(struct nvmet_port *port)
 		return 0;
 	if (!try_module_get(ops->owner))
 		return -EINVAL;
-	if (port->inline_data_size < 0)
-		port->inline_data_size = (ops->flags & NVMET_OPS_INLINE_DATA) ?
-			NVMET_DEFAULT_INLINE : 0;
+	/*
+	 * A transport that takes in-capsule data picks its default size
+	 * (param_inline_data_size -1) in add_port, before it listens.
+	 */
+	if (!(ops->flags & NVMET_OPS_INLINE_DATA))
+		port->inline_data_size = 0;
 	port->tr_ops = ops;
 	ret = ops->add_port(port);
 	if (ret) {
@@ -103,6 +106,8 @@ int nvmet_enable_port(struct nvmet_port *port)
 		module_put(ops->owner);
 		return ret;
 	}
+	if (WARN_ON_ONCE(port->inline_data_size < 0))
+		port->inline_data_size = NVMET_DEFAULT_INLINE;
 	/* tell hosts (discovery TREQ) they may turn SQ flow control off */
 	if (ops->flags & NVMET_OPS_DISABLE_SQFLOW)
 		port->treq |= NVMF_TREQ_DISABLE_SQFLOW;

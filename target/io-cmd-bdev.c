@@ -201,6 +201,30 @@ static void nvmet_bdev_execute_dsm(struct nvmet_req *req)
 	nvmet_bdev_submit_or_complete(req, bio, ret);
 }
 
+/*
+ * The backing device's geometry in Identify Namespace (logical blocks,
+ * 0's based): its physical block is the write and deallocate granularity
+ * and alignment and the atomic write unit, its optimal I/O size NOWS.  A
+ * host turns these into its physical block size and optimal I/O size.
+ */
+void nvmet_bdev_set_id_ns(struct nvmet_ns *ns, struct nvme_id_ns *id)
+{
+	u32 lbs = 1u << ns->blksize_shift;
+	u32 phys = max(bdev_physical_block_size(ns->bdev) / lbs, 1u);
+	u32 opt = max(bdev_io_opt(ns->bdev) / lbs, 1u);
+	__le16 unit = cpu_to_le16(min(phys, 65536u) - 1);
+
+	id->nsfeat |= NVME_NSFEAT_ATOMICS | NVME_NSFEAT_IO_OPT;
+	id->nawun = unit;
+	id->nawupf = unit;
+	id->nacwu = unit;
+	id->npwg = unit;
+	id->npwa = unit;
+	id->npdg = unit;
+	id->npda = unit;
+	id->nows = cpu_to_le16(min(opt, 65536u) - 1);
+}
+
 u16 nvmet_bdev_parse_io_cmd(struct nvmet_req *req)
 {
 	switch (req->cmd->opc) {

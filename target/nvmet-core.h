@@ -200,6 +200,7 @@ void nvmet_bdev_ns_disable(struct nvmet_ns *ns);
 int nvmet_file_ns_enable(struct nvmet_ns *ns);
 void nvmet_file_ns_disable(struct nvmet_ns *ns);
 u16 nvmet_bdev_parse_io_cmd(struct nvmet_req *req);
+void nvmet_bdev_set_id_ns(struct nvmet_ns *ns, struct nvme_id_ns *id);
 u16 nvmet_file_parse_io_cmd(struct nvmet_req *req);
 bool nvmet_ns_has_vwc(struct nvmet_ns *ns);
 

@@ -667,6 +667,7 @@ struct nvme_id_ns {
 };
 
 #define NVME_NSFEAT_THIN	BIT(0)
+#define NVME_NSFEAT_ATOMICS	BIT(1)	/* NAWUN, NAWUPF, NACWU valid */
 #define NVME_NSFEAT_IO_OPT	BIT(4)
 #define NVME_NS_FLBAS_EXTENDED	BIT(4)
 #define NVME_NMIC_SHARED	BIT(0)
