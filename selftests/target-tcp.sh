@@ -101,7 +101,7 @@ tt_fio() {
 	fi
 }
 
-tap_plan 17
+tap_plan 18
 
 echo never > /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null
 kind=Debian
@@ -181,6 +181,10 @@ check "refusal is quick (< 5 s) and leaves no controller" \
 	test $(( $(date +%s) - t0 )) -le 5 -a -z "$(tt_ctrl "$NQN2")"
 
 tt_fio plain "$ns1" "$ns2"
+check "smart-log counts the block namespace's reads and writes" \
+	bash -c "nvme smart-log /dev/$ctrl | awk -F: '/^host_(read|write)_commands/ {
+		gsub(/[ \t,]/, \"\", \$2); n++; if (\$2 + 0 > 0) good++ }
+		END { exit !(n == 2 && good == 2) }'"
 
 mkdir -p "$MNT"
 fs_ok=1

@@ -9,6 +9,8 @@
 #include <linux/slab.h>
 #include <linux/blkdev.h>
 #include <generated/utsrelease.h>
+#include <linux/part_stat.h>
+#include <asm/unaligned.h>
 #include "nvmet.h"
 
 #define NVMET_SMART_LOG_SIZE	512
@@ -316,6 +318,37 @@ static u16 nvmet_log_to_sgl(struct nvmet_req *req, const void *log,
 	return status;
 }
 
+/*
+ * SMART data units and commands: the block namespaces' disk statistics
+ * (file namespaces count nothing).  A data unit is a thousand 512-byte
+ * units, rounded up.
+ */
+static void nvmet_smart_counters(struct nvmet_subsys *subsys,
+				 struct nvme_smart_log *log)
+{
+	u64 sect[2] = {}, cmds[2] = {};
+	struct nvmet_ns *ns;
+	unsigned long idx;
+	int d;
+
+	rcu_read_lock();
+	xa_for_each(&subsys->namespaces, idx, ns) {
+		if (!percpu_ref_tryget_live(&ns->ref))
+			continue;
+		for (d = STAT_READ; ns->bdev && d <= STAT_WRITE; d++) {
+			sect[d] += part_stat_read(ns->bdev, sectors[d]);
+			cmds[d] += part_stat_read(ns->bdev, ios[d]);
+		}
+		percpu_ref_put(&ns->ref);
+	}
+	rcu_read_unlock();
+	for (d = STAT_READ; d <= STAT_WRITE; d++) {
+		put_unaligned_le64(DIV_ROUND_UP_ULL(sect[d], 1000),
+				   log->counters[d]);
+		put_unaligned_le64(cmds[d], log->counters[2 + d]);
+	}
+}
+
 static void nvmet_execute_get_log(struct nvmet_req *req)
 {
 	struct nvmet_ctrl *ctrl = req->sq->ctrl;
@@ -342,6 +375,7 @@ static void nvmet_execute_get_log(struct nvmet_req *req)
 		}
 		log[3] = 100;	/* available spare */
 		log[4] = 10;	/* available spare threshold */
+		nvmet_smart_counters(ctrl->subsys, (struct nvme_smart_log *)log);
 		status = nvmet_log_to_sgl(req, log, NVMET_SMART_LOG_SIZE);
 		break;
 	case NVME_LOG_FW_SLOT:
