@@ -101,7 +101,7 @@ tt_fio() {
 	fi
 }
 
-tap_plan 18
+tap_plan 20
 
 echo never > /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null
 kind=Debian
@@ -181,6 +181,12 @@ check "refusal is quick (< 5 s) and leaves no controller" \
 	test $(( $(date +%s) - t0 )) -le 5 -a -z "$(tt_ctrl "$NQN2")"
 
 tt_fio plain "$ns1" "$ns2"
+check "a failed command is in the error log, newest first (M bit in its status)" \
+	bash -c "! nvme get-feature /dev/$ctrl -f 2 2>/tmp/gf2.err; grep -q '(0x6002)' /tmp/gf2.err &&
+		nvme error-log /dev/$ctrl -e 1 | awk -F: '/^error_count/ { c = \$2 + 0 }
+			/^status_field/ { s = \$2 } END { exit !(c >= 1 && s !~ /^[ \t]*0\(/) }'"
+check "blkdiscard on $ns1 (Linux's host sends a 4 KiB range buffer for one range)" \
+	blkdiscard -o 0 -l 1048576 "/dev/$ns1"
 check "smart-log counts the block namespace's reads and writes" \
 	bash -c "nvme smart-log /dev/$ctrl | awk -F: '/^host_(read|write)_commands/ {
 		gsub(/[ \t,]/, \"\", \$2); n++; if (\$2 + 0 > 0) good++ }

@@ -15,7 +15,6 @@
 
 #define NVMET_SMART_LOG_SIZE	512
 #define NVMET_FW_LOG_SIZE	512
-#define NVMET_ERR_LOG_ENTRY	64
 #define NVMET_EFFECTS_LOG_SIZE	4096
 
 /* Commands Supported and Effects log bits */
@@ -54,7 +53,7 @@ static void nvmet_id_ctrl_common(struct nvmet_ctrl *ctrl,
 	id->aerl = NVMET_AERL - 1;
 	id->frmw = 0x3;				/* one slot, read only */
 	id->lpa = NVME_LPA_CMD_EFFECTS | NVME_LPA_EXTENDED_DATA;
-	id->elpe = 0;
+	id->elpe = NVMET_ERR_SLOTS - 1;
 	id->npss = 0;
 	id->kas = cpu_to_le16(NVMET_KAS);
 	id->sqes = (NVME_SQE_SHIFT << 4) | NVME_SQE_SHIFT;
@@ -318,6 +317,22 @@ static u16 nvmet_log_to_sgl(struct nvmet_req *req, const void *log,
 	return status;
 }
 
+/* Error Information: the newest entry first, then zeroes */
+static void nvmet_fill_err_log(struct nvmet_ctrl *ctrl,
+			       struct nvme_err_log_entry *out)
+{
+	unsigned long flags;
+	u64 i, n;
+
+	BUILD_BUG_ON(NVMET_ERR_SLOTS * sizeof(*out) > NVMET_EFFECTS_LOG_SIZE);
+	spin_lock_irqsave(&ctrl->err_lock, flags);
+	n = min_t(u64, ctrl->err_count, NVMET_ERR_SLOTS);
+	for (i = 0; i < n; i++)
+		out[i] = ctrl->err_log[(ctrl->err_count - 1 - i) %
+				       NVMET_ERR_SLOTS];
+	spin_unlock_irqrestore(&ctrl->err_lock, flags);
+}
+
 /*
  * SMART data units and commands: the block namespaces' disk statistics
  * (file namespaces count nothing).  A data unit is a thousand 512-byte
@@ -364,8 +379,9 @@ static void nvmet_execute_get_log(struct nvmet_req *req)
 	}
 	switch (lid) {
 	case NVME_LOG_ERROR:
-		/* no errors are recorded: one empty entry */
-		status = nvmet_log_to_sgl(req, log, NVMET_ERR_LOG_ENTRY);
+		nvmet_fill_err_log(ctrl, (struct nvme_err_log_entry *)log);
+		status = nvmet_log_to_sgl(req, log, NVMET_ERR_SLOTS *
+					  sizeof(struct nvme_err_log_entry));
 		break;
 	case NVME_LOG_SMART:
 		if (nsid && nsid != NVME_NSID_ALL) {

@@ -262,8 +262,41 @@ static void nvmet_fill_cqe(struct nvmet_req *req, u16 status)
 	req->cqe->status = cpu_to_le16(status << 1);
 }
 
+/*
+ * A failed command of a connected controller goes to its Error
+ * Information log; the status then says there is more (M bit).
+ */
+static u16 nvmet_log_error(struct nvmet_req *req, u16 status)
+{
+	struct nvmet_ctrl *ctrl = req->sq->ctrl;
+	struct nvme_err_log_entry *e;
+	unsigned long flags;
+	u8 opc = req->cmd->opc;
+
+	if (!ctrl)
+		return status;
+	status |= NVME_STATUS_MORE;
+	spin_lock_irqsave(&ctrl->err_lock, flags);
+	e = &ctrl->err_log[ctrl->err_count++ % NVMET_ERR_SLOTS];
+	memset(e, 0, sizeof(*e));
+	e->error_count = cpu_to_le64(ctrl->err_count);
+	e->sqid = cpu_to_le16(req->sq->qid);
+	e->cmdid = req->cmd->cid;
+	e->status = cpu_to_le16(status << 1);
+	e->param_loc = cpu_to_le16(req->error_loc);
+	e->nsid = req->cmd->nsid;
+	if (req->sq->qid && (opc == NVME_IO_READ || opc == NVME_IO_WRITE ||
+			     opc == NVME_IO_WRITE_ZEROES || opc == NVME_IO_COMPARE))
+		e->lba = cpu_to_le64((u64)nvmet_cdw(req, 11) << 32 |
+				     nvmet_cdw(req, 10));
+	spin_unlock_irqrestore(&ctrl->err_lock, flags);
+	return status;
+}
+
 static void __nvmet_req_complete(struct nvmet_req *req, u16 status)
 {
+	if (unlikely(status))
+		status = nvmet_log_error(req, status);
 	if (req->ns) {
 		nvmet_put_ns(req->ns);
 		req->ns = NULL;
@@ -363,6 +396,9 @@ bool nvmet_req_init(struct nvmet_req *req, struct nvmet_cq *cq,
 	status = nvmet_parse(req);
 	if (status)
 		goto fail;
+	if (sq->qid && req->cmd->opc == NVME_IO_DSM)
+		req->data_len = nvmet_dsm_accept_len(req->data_len,
+						     req->transfer_len);
 	if (req->data_len > nvmet_max_xfer(req)) {
 		status = NVMET_ERR(NVME_SC_INVALID_FIELD);
 		goto fail;
@@ -1053,6 +1089,7 @@ u16 nvmet_alloc_ctrl(const char *subsysnqn, const char *hostnqn,
 	ctrl->ops = req->ops;
 	kref_init(&ctrl->ref);
 	mutex_init(&ctrl->lock);
+	spin_lock_init(&ctrl->err_lock);
 	INIT_DELAYED_WORK(&ctrl->ka_work, nvmet_keep_alive_timer);
 	INIT_WORK(&ctrl->fatal_work, nvmet_fatal_work);
 	INIT_WORK(&ctrl->async_event_work, nvmet_async_event_work);

@@ -91,6 +91,7 @@
 #define NVMET_MAX_NAMESPACES	1024
 #define NVMET_DEFAULT_INLINE	PAGE_SIZE	/* param_inline_data_size */
 #define NVMET_MAX_INLINE	(128 * 1024)
+#define NVMET_ERR_SLOTS		64	/* Error Information log entries kept */
 #define NVMET_SN_LEN		20
 #define NVMET_MN_MAX_LEN	40
 #define NVMET_DEFAULT_MODEL	"Linux"
@@ -405,7 +406,10 @@ void nvmet_ctrl_fatal_error(struct nvmet_ctrl *ctrl);
  * @nr_events: entries in @events
  * @changed_ns: Changed Namespace List log entries
  * @nr_changed_ns: entries used; NVMET_MAX_CHANGED_NS + 1 means overflow
- * @err_counter: error log entries generated
+ * @err_lock: protects @err_count and @err_log (any context)
+ * @err_count: failed commands logged so far
+ * @err_log: the last %NVMET_ERR_SLOTS of them; the next goes to slot
+ *	@err_count % %NVMET_ERR_SLOTS
  * @inline_data_size: in-capsule data bytes the port accepted at Connect
  * @flags: NVMET_CTRL_* state bits (core internal)
  * @free_work: frees the controller after the last reference
@@ -437,7 +441,9 @@ struct nvmet_ctrl {
 	unsigned int nr_events;
 	__le32 *changed_ns;
 	unsigned int nr_changed_ns;
-	u64 err_counter;
+	spinlock_t err_lock;	/* @err_count, @err_log */
+	u64 err_count;
+	struct nvme_err_log_entry err_log[NVMET_ERR_SLOTS];
 	int inline_data_size;
 	unsigned long flags;
 	struct work_struct free_work;

@@ -476,3 +476,18 @@ u16 nvmet_io_cmd_check(const struct nvme_sqe *cmd, u64 nsze, u8 lba_shift,
 		return NVMET_ERR(NVME_SC_INVALID_OPCODE);
 	}
 }
+
+/*
+ * The bytes a Dataset Management command takes from the host: its ranges
+ * (@data_len), or the host's whole buffer when that is longer but no
+ * longer than the largest range list (Linux's host sends a buffer for
+ * NVME_DSM_MAX_RANGES ranges whatever the count).  The command reads only
+ * its ranges either way.
+ */
+u32 nvmet_dsm_accept_len(u32 data_len, u32 transfer_len)
+{
+	if (transfer_len > data_len &&
+	    transfer_len <= NVME_DSM_MAX_RANGES * sizeof(struct nvme_dsm_range))
+		return transfer_len;
+	return data_len;
+}

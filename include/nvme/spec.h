@@ -554,6 +554,39 @@ struct nvme_id_ctrl_nvm {
 };
 
 /**
+ * struct nvme_err_log_entry - one Error Information log page (01h) entry
+ * @error_count: unique, increasing number of this error (0: empty entry)
+ * @sqid: submission queue of the failed command
+ * @cmdid: its command identifier
+ * @status: its status field as in the completion (phase tag in bit 0)
+ * @param_loc: byte (bits 7:0) and bit (10:8) of the command field in
+ *	error, 0xffff when none is
+ * @lba: first logical block of the failed I/O command, else 0
+ * @nsid: namespace of the failed command, else 0
+ * @vs: vendor specific information available (log page id), 0 = none
+ * @trtype: transport type, when the error is transport related
+ * @rsvd30: reserved
+ * @cs: command specific information
+ * @trtype_info: transport type specific information
+ * @rsvd42: reserved
+ */
+struct nvme_err_log_entry {
+	__le64	error_count;		/* 0 */
+	__le16	sqid;			/* 8 */
+	u16	cmdid;			/* as in the SQE */
+	__le16	status;
+	__le16	param_loc;
+	__le64	lba;			/* 16 */
+	__le32	nsid;			/* 24 */
+	u8	vs;
+	u8	trtype;
+	u8	rsvd30[2];
+	__le64	cs;			/* 32 */
+	__le16	trtype_info;		/* 40 */
+	u8	rsvd42[22];
+};
+
+/**
  * struct nvme_smart_log - SMART / Health Information log page (02h)
  * @critical_warning: bit 0 spare below threshold, bit 1 a temperature
  *	past a threshold, bit 2 reliability degraded, bit 3 read only,
@@ -722,6 +755,9 @@ static_assert(offsetof(struct nvme_id_ctrl, ioccsz) == 1792, "ioccsz");
 static_assert(offsetof(struct nvme_id_ctrl, psd) == 2048, "psd");
 static_assert(sizeof(struct nvme_id_ctrl_nvm) == 4096, "identify ctrl nvm size");
 static_assert(sizeof(struct nvme_smart_log) == 512, "SMART log size");
+static_assert(sizeof(struct nvme_err_log_entry) == 64, "error log entry size");
+static_assert(offsetof(struct nvme_err_log_entry, lba) == 16, "error log lba");
+static_assert(offsetof(struct nvme_err_log_entry, cs) == 32, "error log cs");
 static_assert(offsetof(struct nvme_smart_log, counters) == 32, "counters");
 static_assert(offsetof(struct nvme_smart_log, temp_sensor) == 200, "temp_sensor");
 static_assert(offsetof(struct nvme_id_ctrl_nvm, dmrsl) == 4, "dmrsl");

@@ -126,6 +126,17 @@ TEST(NvmetLba, Range)
 	EXPECT_EQ(NVMET_ERR(NVME_SC_LBA_RANGE), nvmet_lba_check(50, ~0ull, 100));
 }
 
+TEST(NvmetIo, DsmAcceptsTheLargestRangeBuffer)
+{
+	// one range (16 bytes) in Linux's 4 KiB buffer: take the buffer
+	EXPECT_EQ(nvmet_dsm_accept_len(16, 4096), 4096u);
+	EXPECT_EQ(nvmet_dsm_accept_len(16, 16), 16u);
+	// shorter than the ranges or longer than 256 ranges: the caller's
+	// length check refuses it
+	EXPECT_EQ(nvmet_dsm_accept_len(32, 16), 32u);
+	EXPECT_EQ(nvmet_dsm_accept_len(16, 4112), 16u);
+}
+
 TEST(NvmetLog, Window)
 {
 	struct nvmet_log_window w;
