@@ -896,6 +896,21 @@ int nvme_submit_sync_cmd(struct request_queue *q, struct nvme_sqe *cmd,
 }
 EXPORT_SYMBOL_GPL(nvme_submit_sync_cmd);
 
+/* Identify; @csi matters for CNS values of one I/O command set */
+static int nvme_identify_csi(struct nvme_ctrl *ctrl, u8 cns, u32 nsid, u8 csi,
+			     void *buf)
+{
+	struct nvme_sqe c = {
+		.opc = NVME_ADM_IDENTIFY,
+		.nsid = cpu_to_le32(nsid),
+		.cdw10 = cpu_to_le32(cns),
+		.cdw11 = cpu_to_le32((u32)csi << 24),
+	};
+
+	return nvme_submit_sync_cmd(ctrl->admin_q, &c, buf,
+				    NVME_IDENTIFY_DATA_SIZE);
+}
+
 /**
  * nvme_identify() - Identify with one CNS value into a 4 KiB buffer
  * @ctrl: the controller
@@ -905,14 +920,7 @@ EXPORT_SYMBOL_GPL(nvme_submit_sync_cmd);
  */
 int nvme_identify(struct nvme_ctrl *ctrl, u8 cns, u32 nsid, void *buf)
 {
-	struct nvme_sqe c = {
-		.opc = NVME_ADM_IDENTIFY,
-		.nsid = cpu_to_le32(nsid),
-		.cdw10 = cpu_to_le32(cns),
-	};
-
-	return nvme_submit_sync_cmd(ctrl->admin_q, &c, buf,
-				    NVME_IDENTIFY_DATA_SIZE);
+	return nvme_identify_csi(ctrl, cns, nsid, NVME_CSI_NVM, buf);
 }
 EXPORT_SYMBOL_GPL(nvme_identify);
 
@@ -924,11 +932,6 @@ EXPORT_SYMBOL_GPL(nvme_identify);
  */
 static void nvme_init_nvm_limits(struct nvme_ctrl *ctrl)
 {
-	struct nvme_sqe c = {
-		.opc = NVME_ADM_IDENTIFY,
-		.cdw10 = cpu_to_le32(NVME_CNS_CS_CTRL),
-		.cdw11 = cpu_to_le32(NVME_CSI_NVM << 24),
-	};
 	struct nvme_id_ctrl_nvm *id;
 	unsigned int shift;
 
@@ -941,7 +944,7 @@ static void nvme_init_nvm_limits(struct nvme_ctrl *ctrl)
 	id = kzalloc(sizeof(*id), GFP_KERNEL);
 	if (!id)
 		return;
-	if (nvme_submit_sync_cmd(ctrl->admin_q, &c, id, sizeof(*id)))
+	if (nvme_identify_csi(ctrl, NVME_CNS_CS_CTRL, 0, NVME_CSI_NVM, id))
 		goto out;
 	ctrl->dmrl = id->dmrl;
 	ctrl->dmrsl = le32_to_cpu(id->dmrsl);

@@ -398,9 +398,11 @@ int nvme_identify(struct nvme_ctrl *ctrl, u8 cns, u32 nsid, void *buf);
 int nvme_get_log(struct nvme_ctrl *ctrl, u32 nsid, u8 lid, u8 lsp,
 		 void *buf, u32 len, u64 offset);
 int nvme_set_features(struct nvme_ctrl *ctrl, u8 fid, u32 dw11, u32 *result);
+int nvme_get_features(struct nvme_ctrl *ctrl, u8 fid, u32 dw11, u32 *result);
+
+/* hwmon.c: temperatures */
 void nvme_hwmon_init(struct nvme_ctrl *ctrl);
 void nvme_hwmon_exit(struct nvme_ctrl *ctrl);
-int nvme_get_features(struct nvme_ctrl *ctrl, u8 fid, u32 dw11, u32 *result);
 
 /* ns.c: namespaces */
 void nvme_queue_scan(struct nvme_ctrl *ctrl);

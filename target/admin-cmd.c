@@ -348,9 +348,9 @@ static void nvmet_smart_counters(struct nvmet_subsys *subsys,
 
 	rcu_read_lock();
 	xa_for_each(&subsys->namespaces, idx, ns) {
-		if (!percpu_ref_tryget_live(&ns->ref))
+		if (!ns->bdev || !percpu_ref_tryget_live(&ns->ref))
 			continue;
-		for (d = STAT_READ; ns->bdev && d <= STAT_WRITE; d++) {
+		for (d = STAT_READ; d <= STAT_WRITE; d++) {
 			sect[d] += part_stat_read(ns->bdev, sectors[d]);
 			cmds[d] += part_stat_read(ns->bdev, ios[d]);
 		}

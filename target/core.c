@@ -287,8 +287,7 @@ static u16 nvmet_log_error(struct nvmet_req *req, u16 status)
 	e->nsid = req->cmd->nsid;
 	if (req->sq->qid && (opc == NVME_IO_READ || opc == NVME_IO_WRITE ||
 			     opc == NVME_IO_WRITE_ZEROES || opc == NVME_IO_COMPARE))
-		e->lba = cpu_to_le64((u64)nvmet_cdw(req, 11) << 32 |
-				     nvmet_cdw(req, 10));
+		e->lba = cpu_to_le64(nvmet_req_slba(req));
 	spin_unlock_irqrestore(&ctrl->err_lock, flags);
 	return status;
 }
@@ -371,7 +370,6 @@ bool nvmet_req_init(struct nvmet_req *req, struct nvmet_cq *cq,
 		req->transfer_len &= 0xffffff;
 	req->execute = NULL;
 	req->error_loc = 0xffff;
-	req->error_slba = 0;
 	req->cqe->dw0 = 0;
 	req->cqe->dw1 = 0;
 
@@ -396,9 +394,6 @@ bool nvmet_req_init(struct nvmet_req *req, struct nvmet_cq *cq,
 	status = nvmet_parse(req);
 	if (status)
 		goto fail;
-	if (sq->qid && req->cmd->opc == NVME_IO_DSM)
-		req->data_len = nvmet_dsm_accept_len(req->data_len,
-						     req->transfer_len);
 	if (req->data_len > nvmet_max_xfer(req)) {
 		status = NVMET_ERR(NVME_SC_INVALID_FIELD);
 		goto fail;

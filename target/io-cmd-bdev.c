@@ -11,11 +11,6 @@
 #include <linux/slab.h>
 #include "nvmet.h"
 
-static u64 nvmet_rw_slba(struct nvmet_req *req)
-{
-	return (u64)nvmet_cdw(req, 11) << 32 | nvmet_cdw(req, 10);
-}
-
 static u32 nvmet_rw_nlb(struct nvmet_req *req)
 {
 	return (nvmet_cdw(req, 12) & NVME_RW_NLB_MASK) + 1;
@@ -66,7 +61,7 @@ static void nvmet_bio_done(struct bio *bio)
 static void nvmet_bdev_execute_rw(struct nvmet_req *req)
 {
 	struct nvmet_ns *ns = req->ns;
-	sector_t sector = nvmet_lba_to_sect(ns, nvmet_rw_slba(req));
+	sector_t sector = nvmet_lba_to_sect(ns, nvmet_req_slba(req));
 	unsigned int nvec = req->sg_cnt, i;
 	struct scatterlist *sg;
 	struct bio *bio;
@@ -144,7 +139,7 @@ static void nvmet_bdev_submit_or_complete(struct nvmet_req *req,
 static void nvmet_bdev_execute_write_zeroes(struct nvmet_req *req)
 {
 	struct nvmet_ns *ns = req->ns;
-	sector_t sector = nvmet_lba_to_sect(ns, nvmet_rw_slba(req));
+	sector_t sector = nvmet_lba_to_sect(ns, nvmet_req_slba(req));
 	sector_t nr = (sector_t)nvmet_rw_nlb(req) <<
 		(ns->blksize_shift - SECTOR_SHIFT);
 	struct bio *bio = NULL;
@@ -293,7 +288,8 @@ u16 nvmet_parse_io_cmd(struct nvmet_req *req)
 	req->ns = ns;	/* dropped by nvmet_req_complete() */
 	nsze = (u64)ns->size >> ns->blksize_shift;
 	status = nvmet_io_cmd_check(req->cmd, nsze, ns->blksize_shift,
-				    &req->data_len, &req->error_loc);
+				    req->transfer_len, &req->data_len,
+				    &req->error_loc);
 	if (status)
 		return status;
 	if (ns->bdev)

@@ -15,11 +15,6 @@
 #include <linux/uio.h>
 #include "nvmet.h"
 
-static u64 nvmet_f_slba(struct nvmet_req *req)
-{
-	return (u64)nvmet_cdw(req, 11) << 32 | nvmet_cdw(req, 10);
-}
-
 static u32 nvmet_f_nlb(struct nvmet_req *req)
 {
 	return (nvmet_cdw(req, 12) & NVME_RW_NLB_MASK) + 1;
@@ -98,7 +93,7 @@ static bool nvmet_file_submit(struct nvmet_req *req, bool direct)
 
 	memset(iocb, 0, sizeof(*iocb));
 	iocb->ki_filp = ns->file;
-	iocb->ki_pos = (loff_t)nvmet_f_slba(req) << ns->blksize_shift;
+	iocb->ki_pos = (loff_t)nvmet_req_slba(req) << ns->blksize_shift;
 	iocb->ki_flags = iocb_flags(ns->file);
 	if (write && (nvmet_cdw(req, 12) & NVME_RW_FUA))
 		iocb->ki_flags |= IOCB_DSYNC;
@@ -171,7 +166,7 @@ static void nvmet_file_write_zeroes_work(struct work_struct *w)
 {
 	struct nvmet_req *req = container_of(w, struct nvmet_req, work);
 	struct nvmet_ns *ns = req->ns;
-	loff_t off = (loff_t)nvmet_f_slba(req) << ns->blksize_shift;
+	loff_t off = (loff_t)nvmet_req_slba(req) << ns->blksize_shift;
 	loff_t len = (loff_t)nvmet_f_nlb(req) << ns->blksize_shift;
 	int ret = nvmet_file_zero(ns->file, off, len);
 

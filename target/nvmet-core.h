@@ -218,6 +218,12 @@ static inline u32 nvmet_cdw(const struct nvmet_req *req, unsigned int n)
 	return le32_to_cpu(dw[n]);
 }
 
+/* starting LBA of an NVM I/O command (dwords 10-11) */
+static inline u64 nvmet_req_slba(const struct nvmet_req *req)
+{
+	return (u64)nvmet_cdw(req, 11) << 32 | nvmet_cdw(req, 10);
+}
+
 /* Connect Invalid Parameters: which field (dword 0 of the response) */
 #define NVMET_CD_OFF(f)	offsetof(struct nvmf_connect_data, f)
 #define NVMET_CC_OFF(f)	offsetof(struct nvmf_connect_cmd, f)

@@ -296,7 +296,6 @@ void nvmet_cq_init(struct nvmet_cq *cq);
  * @ops: transport ops
  * @execute: handler chosen by nvmet_req_init()
  * @error_loc: byte offset in the command of a bad field, for the error log
- * @error_slba: LBA of a media error, for the error log
  * @work: used by handlers that finish in process context (file backend,
  *	async admin commands)
  * @b: block device backend state
@@ -322,7 +321,6 @@ struct nvmet_req {
 	const struct nvmet_fabrics_ops *ops;
 	void (*execute)(struct nvmet_req *req);
 	u16 error_loc;
-	u64 error_slba;
 	struct work_struct work;
 	union {
 		struct {

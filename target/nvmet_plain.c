@@ -440,13 +440,30 @@ u16 nvmet_cntlid_range_check(u16 min, u16 max)
 }
 
 /*
+ * The bytes a Dataset Management command takes from the host: its ranges
+ * (@data_len), or the host's whole buffer when that is longer, whole
+ * ranges and no more than the largest range list (Linux's host sends a
+ * buffer for NVME_DSM_MAX_RANGES ranges whatever the count).  The command
+ * reads only its ranges either way.
+ */
+u32 nvmet_dsm_accept_len(u32 data_len, u32 transfer_len)
+{
+	if (transfer_len > data_len &&
+	    transfer_len <= NVME_DSM_MAX_RANGES * sizeof(struct nvme_dsm_range) &&
+	    !(transfer_len % sizeof(struct nvme_dsm_range)))
+		return transfer_len;
+	return data_len;
+}
+
+/*
  * The command-independent checks of an I/O command against a namespace of
  * @nsze blocks of 1 << @lba_shift bytes: opcode, LBA range, and the number
- * of data bytes it moves (*@data_len).  On failure *@error_loc is the byte
- * offset of the offending field in the command.
+ * of data bytes it moves (*@data_len; the host's SGL says @transfer_len).
+ * On failure *@error_loc is the byte offset of the offending field in the
+ * command.
  */
 u16 nvmet_io_cmd_check(const struct nvme_sqe *cmd, u64 nsze, u8 lba_shift,
-		       u32 *data_len, u16 *error_loc)
+		       u32 transfer_len, u32 *data_len, u16 *error_loc)
 {
 	u64 slba = (u64)le32_to_cpu(cmd->cdw11) << 32 | le32_to_cpu(cmd->cdw10);
 	u32 nlb = (le32_to_cpu(cmd->cdw12) & NVME_RW_NLB_MASK) + 1;
@@ -466,8 +483,10 @@ u16 nvmet_io_cmd_check(const struct nvme_sqe *cmd, u64 nsze, u8 lba_shift,
 			*data_len = nlb << lba_shift;
 		return 0;
 	case NVME_IO_DSM:
-		*data_len = ((le32_to_cpu(cmd->cdw10) & 0xff) + 1) *
-			(u32)sizeof(struct nvme_dsm_range);
+		*data_len = nvmet_dsm_accept_len(((le32_to_cpu(cmd->cdw10) &
+						   0xff) + 1) *
+						 (u32)sizeof(struct nvme_dsm_range),
+						 transfer_len);
 		return 0;
 	case NVME_IO_FLUSH:
 		return 0;
@@ -475,19 +494,4 @@ u16 nvmet_io_cmd_check(const struct nvme_sqe *cmd, u64 nsze, u8 lba_shift,
 		*error_loc = offsetof(struct nvme_sqe, opc);
 		return NVMET_ERR(NVME_SC_INVALID_OPCODE);
 	}
-}
-
-/*
- * The bytes a Dataset Management command takes from the host: its ranges
- * (@data_len), or the host's whole buffer when that is longer but no
- * longer than the largest range list (Linux's host sends a buffer for
- * NVME_DSM_MAX_RANGES ranges whatever the count).  The command reads only
- * its ranges either way.
- */
-u32 nvmet_dsm_accept_len(u32 data_len, u32 transfer_len)
-{
-	if (transfer_len > data_len &&
-	    transfer_len <= NVME_DSM_MAX_RANGES * sizeof(struct nvme_dsm_range))
-		return transfer_len;
-	return data_len;
 }

@@ -86,7 +86,7 @@ void nvmet_changed_ns_add(__le32 *list, unsigned int *nr, unsigned int max,
 u16 nvmet_cc_check(u32 cc);
 
 u16 nvmet_io_cmd_check(const struct nvme_sqe *cmd, u64 nsze, u8 lba_shift,
-		       u32 *data_len, u16 *error_loc);
+		       u32 transfer_len, u32 *data_len, u16 *error_loc);
 u32 nvmet_dsm_accept_len(u32 data_len, u32 transfer_len);
 
 u16 nvmet_connect_check(u16 recfmt, u16 qid, u16 sqsize, u16 max_qid,

@@ -21,7 +21,8 @@ static void fuzz_io(const struct nvme_sqe *cmd, u64 nsze, u8 shift)
 {
 	u32 len = 0xdeadbeef;
 	u16 loc = 0xffff;
-	u16 st = nvmet_io_cmd_check(cmd, nsze, shift, &len, &loc);
+	u16 st = nvmet_io_cmd_check(cmd, nsze, shift,
+				    le32_to_cpu(cmd->dptr.sgl.length), &len, &loc);
 	u64 slba = (u64)le32_to_cpu(cmd->cdw11) << 32 | le32_to_cpu(cmd->cdw10);
 	u32 nlb = (le32_to_cpu(cmd->cdw12) & 0xffff) + 1;
 
