@@ -695,6 +695,8 @@ static void nvmf_fail_io(struct nvmf_ctrl *fctrl)
 	set_bit(NVME_CTRL_FLAG_FAILFAST, &ctrl->flags);
 	if (ctrl->tagset)
 		nvme_unquiesce_io_queues(ctrl);
+	/* bios a multipath head holds for this path fail (or go elsewhere) */
+	nvme_mpath_kick(ctrl);
 }
 
 static void nvmf_schedule_reconnect(struct nvmf_ctrl *fctrl)

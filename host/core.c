@@ -68,6 +68,9 @@ bool nvme_change_ctrl_state(struct nvme_ctrl *ctrl,
 		dev_dbg(ctrl->dev, "state %s -> %s\n", nvme_ctrl_state_name(old),
 			nvme_ctrl_state_name(new_state));
 		wake_up_all(&ctrl->state_wq);
+		/* bios waiting on a multipath head may use this path now */
+		if (new_state == NVME_CTRL_LIVE)
+			nvme_mpath_kick(ctrl);
 	}
 	return ok;
 }
@@ -469,6 +472,13 @@ void nvme_complete_rq(struct request *rq)
 	struct nvme_request *nr = nvme_req(rq);
 
 	nvme_cleanup_cmd(rq);
+	/* a path error sends a multipath head's bios to another path */
+	if (unlikely(nr->status) && (rq->cmd_flags & REQ_NVME_MPATH) &&
+	    !(nr->status & NVME_STATUS_DNR) && !blk_noretry_request(rq) &&
+	    (NVME_STATUS_SCT(nr->status) == NVME_SCT_PATH ||
+	     blk_queue_dying(rq->q)) &&
+	    nvme_mpath_failover(rq))
+		return;
 	if (unlikely(nvme_should_retry(rq))) {
 		nr->retries++;
 		blk_mq_requeue_request(rq, true);
@@ -538,6 +548,14 @@ blk_status_t nvme_fail_nonready(struct nvme_ctrl *ctrl, struct request *rq)
 {
 	enum nvme_ctrl_state state = nvme_ctrl_state(ctrl);
 
+	/* a multipath head's request may go elsewhere instead of waiting */
+	if ((rq->cmd_flags & REQ_NVME_MPATH) && !blk_noretry_request(rq)) {
+		nvme_req(rq)->status = NVME_SC_HOST_PATH_ERROR;
+		nvme_req(rq)->flags |= NVME_REQ_CANCELLED;
+		blk_mq_set_request_complete(rq);
+		nvme_complete_rq(rq);
+		return BLK_STS_OK;
+	}
 	if (state != NVME_CTRL_DEAD && state != NVME_CTRL_DELETING_NOIO &&
 	    state != NVME_CTRL_DELETING && !blk_noretry_request(rq) &&
 	    !blk_rq_is_passthrough(rq) &&

@@ -339,9 +339,13 @@ static long nvme_ctrl_common_ioctl(struct nvme_ctrl *ctrl, unsigned int cmd,
 	}
 }
 
-/* ioctls of a namespace node, block or generic */
-static long nvme_ns_ioctl(struct nvme_ns *ns, unsigned int cmd,
-			  void __user *argp)
+/**
+ * nvme_ns_ioctl() - ioctls of a namespace node, block or generic
+ * @ns: the namespace (for a multipath head, the path it picked)
+ * @cmd: ioctl number
+ * @argp: user argument
+ */
+long nvme_ns_ioctl(struct nvme_ns *ns, unsigned int cmd, void __user *argp)
 {
 	switch (cmd) {
 	case NVME_IOCTL_ID:
@@ -481,8 +485,62 @@ static void nvme_ns_cdev_release(struct device *dev)
 {
 	struct nvme_ns *ns = container_of(dev, struct nvme_ns, cdev_device);
 
-	ida_free(&nvme_ns_minor_ida, MINOR(dev->devt));
+	nvme_generic_cdev_free_minor(dev);
 	nvme_put_ns(ns);
+}
+
+/**
+ * nvme_generic_cdev_free_minor() - give back the minor of an ng device
+ * @dev: the device, from its release method
+ */
+void nvme_generic_cdev_free_minor(struct device *dev)
+{
+	if (dev->devt)
+		ida_free(&nvme_ns_minor_ida, MINOR(dev->devt));
+}
+
+/**
+ * nvme_generic_cdev_add() - register an ng character device
+ * @cdev: the cdev to register
+ * @dev: its device, not yet initialised
+ * @parent: parent device (a controller or a subsystem)
+ * @fops: file operations
+ * @owner: module the open files pin
+ * @release: @dev's release; it must call nvme_generic_cdev_free_minor()
+ * @name: device name
+ *
+ * On failure @release has run once (through the device's last put, or
+ * directly when no minor was left), as after a later unregistration.
+ * Return: 0 or a negative errno.
+ */
+int nvme_generic_cdev_add(struct cdev *cdev, struct device *dev,
+			  struct device *parent,
+			  const struct file_operations *fops,
+			  struct module *owner, void (*release)(struct device *),
+			  const char *name)
+{
+	int minor, ret;
+
+	minor = ida_alloc_max(&nvme_ns_minor_ida, NVME_MINORS - 1, GFP_KERNEL);
+	if (minor < 0) {
+		dev->devt = 0;
+		release(dev);
+		return minor;
+	}
+	device_initialize(dev);
+	dev->class = nvme_ns_class;
+	dev->parent = parent;
+	dev->release = release;
+	dev->devt = MKDEV(MAJOR(nvme_ns_devt), minor);
+	ret = dev_set_name(dev, "%s", name);
+	if (!ret) {
+		cdev_init(cdev, fops);
+		cdev->owner = owner;
+		ret = cdev_device_add(cdev, dev);
+	}
+	if (ret)
+		put_device(dev);
+	return ret;
 }
 
 /**
@@ -495,36 +553,16 @@ static void nvme_ns_cdev_release(struct device *dev)
 int nvme_ns_cdev_add(struct nvme_ns *ns)
 {
 	struct nvme_ctrl *ctrl = ns->ctrl;
-	struct device *dev = &ns->cdev_device;
-	int minor, ret;
+	char name[32];
 
-	minor = ida_alloc_max(&nvme_ns_minor_ida, NVME_MINORS - 1, GFP_KERNEL);
-	if (minor < 0)
-		return minor;
-	if (!nvme_try_get_ns(ns)) {
-		ida_free(&nvme_ns_minor_ida, minor);
+	if (!nvme_try_get_ns(ns))
 		return -ENODEV;
-	}
-
-	device_initialize(dev);
-	dev->devt = MKDEV(MAJOR(nvme_ns_devt), minor);
-	dev->class = nvme_ns_class;
-	dev->parent = &ctrl->cdev_device;
-	dev->release = nvme_ns_cdev_release;
-	ret = dev_set_name(dev, "ng%dn%d", ctrl->instance, ns->instance);
-	if (ret)
-		goto out_put;
-	cdev_init(&ns->cdev, &nvme_ns_chr_fops);
-	ns->cdev.owner = ctrl->ops->module;
-	ret = cdev_device_add(&ns->cdev, dev);
-	if (ret)
-		goto out_put;
-	return 0;
-
-out_put:
-	/* the release frees the minor and drops the namespace reference */
-	put_device(dev);
-	return ret;
+	snprintf(name, sizeof(name), "ng%dn%d", ctrl->instance, ns->instance);
+	/* on failure the release drops the namespace reference */
+	return nvme_generic_cdev_add(&ns->cdev, &ns->cdev_device,
+				     &ctrl->cdev_device, &nvme_ns_chr_fops,
+				     ctrl->ops->module, nvme_ns_cdev_release,
+				     name);
 }
 
 /**

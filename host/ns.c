@@ -17,7 +17,10 @@ static void nvme_free_ns(struct kref *ref)
 	struct nvme_ctrl *ctrl = ns->ctrl;
 
 	put_disk(ns->disk);
-	ida_free(&ctrl->ns_ida, ns->instance);
+	if (ns->head)
+		nvme_mpath_put_head(ns->head);
+	else
+		ida_free(&ctrl->ns_ida, ns->instance);
 	kfree(ns);
 	nvme_put_ctrl(ctrl);
 }
@@ -284,7 +287,10 @@ static void nvme_ns_remove(struct nvme_ns *ns)
 	if (test_and_set_bit(NVME_NS_REMOVING, &ns->flags))
 		return;
 	clear_bit(NVME_NS_READY, &ns->flags);
-	nvme_ns_cdev_del(ns);
+	if (ns->head)
+		nvme_mpath_detach(ns);
+	else
+		nvme_ns_cdev_del(ns);
 	del_gendisk(ns->disk);	/* waits for outstanding I/O */
 
 	down_write(&ctrl->ns_lock);
@@ -312,26 +318,36 @@ static void nvme_alloc_ns(struct nvme_ctrl *ctrl, u32 nsid)
 	ns->nsid = nsid;
 	kref_init(&ns->ref);
 	INIT_LIST_HEAD(&ns->entry);
-
-	ret = ida_alloc_min(&ctrl->ns_ida, 1, GFP_KERNEL);
-	if (ret < 0)
-		goto out_ns;
-	ns->instance = ret;
+	INIT_LIST_HEAD(&ns->siblings);
 
 	disk = blk_mq_alloc_disk(ctrl->tagset, ns);
 	if (IS_ERR(disk))
-		goto out_ida;
+		goto out_ns;
 	ns->disk = disk;
 	ns->queue = disk->queue;
 	disk->fops = &nvme_bdev_ops;
 	disk->private_data = ns;
-	snprintf(disk->disk_name, DISK_NAME_LEN, "nvme%dn%d", ctrl->instance,
-		 ns->instance);
 	blk_queue_flag_set(QUEUE_FLAG_NONROT, ns->queue);
 	blk_queue_flag_clear(QUEUE_FLAG_ADD_RANDOM, ns->queue);
 
 	nvme_apply_id_ns(ns, id);
 	nvme_read_ns_descs(ns);
+
+	if (ctrl->subsys && ctrl->subsys->mpath) {
+		/* a hidden path under the head nvmeKnM of the subsystem */
+		if (nvme_mpath_attach(ns, id->nmic & NVME_NMIC_SHARED))
+			goto out_disk;
+		snprintf(disk->disk_name, DISK_NAME_LEN, "nvme%dc%dn%d",
+			 ctrl->subsys->instance, ctrl->instance, ns->instance);
+		disk->flags |= GENHD_FL_HIDDEN;
+	} else {
+		ret = ida_alloc_min(&ctrl->ns_ida, 1, GFP_KERNEL);
+		if (ret < 0)
+			goto out_disk;
+		ns->instance = ret;
+		snprintf(disk->disk_name, DISK_NAME_LEN, "nvme%dn%d",
+			 ctrl->instance, ns->instance);
+	}
 
 	nvme_get_ctrl(ctrl);
 	/* keep the list sorted by nsid */
@@ -351,21 +367,25 @@ static void nvme_alloc_ns(struct nvme_ctrl *ctrl, u32 nsid)
 	ret = device_add_disk(&ctrl->cdev_device, disk, nvme_ns_attr_groups);
 	if (ret) {
 		dev_err(ctrl->dev, "nsid %u: adding disk failed (%d)\n", nsid, ret);
+		set_bit(NVME_NS_REMOVING, &ns->flags);
+		if (ns->head)
+			nvme_mpath_detach(ns);
 		down_write(&ctrl->ns_lock);
 		list_del_init(&ns->entry);
 		up_write(&ctrl->ns_lock);
-		set_bit(NVME_NS_REMOVING, &ns->flags);
-		nvme_put_ns(ns);	/* puts disk, ida and ctrl */
+		nvme_put_ns(ns);	/* puts disk, instance and ctrl */
 		goto out_id;
 	}
-	if (nvme_ns_cdev_add(ns))
-		dev_warn(ctrl->dev, "nsid %u: no generic char device\n", nsid);
 	set_bit(NVME_NS_READY, &ns->flags);
+	if (ns->head)
+		nvme_mpath_path_ready(ns);
+	else if (nvme_ns_cdev_add(ns))
+		dev_warn(ctrl->dev, "nsid %u: no generic char device\n", nsid);
 	kfree(id);
 	return;
 
-out_ida:
-	ida_free(&ctrl->ns_ida, ns->instance);
+out_disk:
+	put_disk(disk);
 out_ns:
 	kfree(ns);
 out_id:
@@ -387,6 +407,8 @@ static void nvme_revalidate_ns(struct nvme_ns *ns)
 	blk_mq_freeze_queue(ns->queue);
 	nvme_apply_id_ns(ns, id);
 	blk_mq_unfreeze_queue(ns->queue);
+	if (ns->head)
+		nvme_mpath_path_ready(ns);
 	kfree(id);
 }
 

@@ -23,6 +23,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
+#include <linux/srcu.h>
 #include <linux/workqueue.h>
 
 #include "../include/nvme/spec.h"
@@ -81,7 +82,14 @@ struct nvme_ctrl_ops {
  * @model: model number of the first controller, space padded
  * @firmware_rev: firmware revision of the first controller
  * @cntrltype: controller type of the first controller
+ * @vid: PCI vendor id of the first controller
  * @registered: device_add() succeeded
+ * @mpath: namespaces get a multipath head (see multipath.c); fixed at
+ *	creation from the first controller's CMIC and the module parameter
+ * @iopolicy: NVME_IOPOLICY_*, how a head picks a path
+ * @lock: protects @nsheads
+ * @nsheads: namespace heads of this subsystem (struct nvme_ns_head.entry)
+ * @ns_ida: head instances, the M in nvmeKnM of a head
  */
 struct nvme_subsystem {
 	struct device dev;
@@ -94,8 +102,17 @@ struct nvme_subsystem {
 	char model[40];
 	char firmware_rev[8];
 	u8 cntrltype;
+	u16 vid;
 	bool registered;
+	bool mpath;
+	int iopolicy;
+	struct mutex lock;
+	struct list_head nsheads;
+	struct ida ns_ida;
 };
+
+#define NVME_IOPOLICY_NUMA	0
+#define NVME_IOPOLICY_RR	1
 
 /**
  * struct nvme_ctrl - a controller as the core sees it
@@ -205,6 +222,48 @@ struct nvme_ns_ids {
 };
 
 /**
+ * struct nvme_ns_head - a namespace of a subsystem, over all its paths
+ * @entry: on subsys->nsheads while it has paths
+ * @subsys: the subsystem (a device reference is held)
+ * @ref: one per path, one per opener of the head's nodes
+ * @nsid: namespace id
+ * @instance: M in /dev/nvmeKnM and /dev/ngKnM, from subsys->ns_ida
+ * @shared: NMIC says other controllers may attach the namespace
+ * @ids: identifiers of the first path; later paths must match
+ * @lock: serialises path changes and the head disk's registration
+ * @paths: struct nvme_ns.siblings; readers hold @srcu
+ * @srcu: read side of @paths and @current_path
+ * @current_path: the path the last submission used
+ * @disk: the bio-based head disk /dev/nvmeKnM
+ * @disk_live: @disk (and its ng node) are registered
+ * @requeue_list: bios waiting for a usable path
+ * @requeue_lock: protects @requeue_list
+ * @requeue_work: resubmits @requeue_list
+ * @cdev: /dev/ngKnM of the head
+ * @cdev_device: its device
+ */
+struct nvme_ns_head {
+	struct list_head entry;
+	struct nvme_subsystem *subsys;
+	struct kref ref;
+	u32 nsid;
+	int instance;
+	bool shared;
+	struct nvme_ns_ids ids;
+	struct mutex lock;
+	struct list_head paths;
+	struct srcu_struct srcu;
+	struct nvme_ns __rcu *current_path;
+	struct gendisk *disk;
+	bool disk_live;
+	struct bio_list requeue_list;
+	spinlock_t requeue_lock;
+	struct work_struct requeue_work;
+	struct cdev cdev;
+	struct device cdev_device;
+};
+
+/**
  * struct nvme_ns - one attached namespace
  *
  * Lifetime: @ref starts at one for the controller's list; every open of
@@ -230,7 +289,12 @@ struct nvme_ns {
 #define NVME_NS_READY		1
 	struct cdev cdev;
 	struct device cdev_device;	/* /dev/ngXnY */
+	struct nvme_ns_head *head;	/* multipath head, or NULL */
+	struct list_head siblings;	/* on head->paths */
 };
+
+/* bios and requests a multipath head sent to one of its paths */
+#define REQ_NVME_MPATH		REQ_DRV
 
 /* per-request flags, struct nvme_request.flags */
 #define NVME_REQ_CANCELLED	BIT(0)	/* ended by the host, not the controller */
@@ -400,6 +464,17 @@ int nvme_get_log(struct nvme_ctrl *ctrl, u32 nsid, u8 lid, u8 lsp,
 int nvme_set_features(struct nvme_ctrl *ctrl, u8 fid, u32 dw11, u32 *result);
 int nvme_get_features(struct nvme_ctrl *ctrl, u8 fid, u32 dw11, u32 *result);
 
+/* multipath.c: one block device per shared namespace */
+int nvme_mpath_attach(struct nvme_ns *ns, bool shared);
+void nvme_mpath_path_ready(struct nvme_ns *ns);
+void nvme_mpath_detach(struct nvme_ns *ns);
+void nvme_mpath_put_head(struct nvme_ns_head *head);
+void nvme_mpath_kick(struct nvme_ctrl *ctrl);
+bool nvme_mpath_failover(struct request *rq);
+bool nvme_is_head_disk(struct gendisk *disk);
+bool nvme_subsys_wants_mpath(struct nvme_ctrl *ctrl);
+extern int nvme_default_iopolicy;
+
 /* hwmon.c: temperatures */
 void nvme_hwmon_init(struct nvme_ctrl *ctrl);
 void nvme_hwmon_exit(struct nvme_ctrl *ctrl);
@@ -422,6 +497,13 @@ int nvme_ns_cdev_add(struct nvme_ns *ns);
 void nvme_ns_cdev_del(struct nvme_ns *ns);
 int nvme_bdev_ioctl(struct block_device *bdev, fmode_t mode,
 		    unsigned int cmd, unsigned long arg);
+long nvme_ns_ioctl(struct nvme_ns *ns, unsigned int cmd, void __user *argp);
+int nvme_generic_cdev_add(struct cdev *cdev, struct device *dev,
+			  struct device *parent,
+			  const struct file_operations *fops,
+			  struct module *owner, void (*release)(struct device *),
+			  const char *name);
+void nvme_generic_cdev_free_minor(struct device *dev);
 extern const struct file_operations nvme_ctrl_fops;
 extern struct class *nvme_class;
 

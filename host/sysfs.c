@@ -289,15 +289,56 @@ const struct attribute_group *nvme_ctrl_attr_groups[] = {
 /* namespace: /sys/block/nvmeNnM                                      */
 /* ------------------------------------------------------------------ */
 
-static struct nvme_ns *nvme_dev_to_ns(struct device *dev)
+/*
+ * The attributes are the same on a namespace's disk and on a multipath
+ * head's; a head answers with its subsystem's data.
+ */
+struct nvme_disk_info {
+	u32 nsid;
+	const struct nvme_ns_ids *ids;
+	u16 vid;
+	const char *serial;
+	const char *model;
+};
+
+static void nvme_dev_disk_info(struct device *dev, struct nvme_disk_info *di)
 {
-	return dev_to_disk(dev)->private_data;
+	struct gendisk *disk = dev_to_disk(dev);
+
+	if (nvme_is_head_disk(disk)) {
+		struct nvme_ns_head *head = disk->private_data;
+
+		di->nsid = head->nsid;
+		di->ids = &head->ids;
+		di->vid = head->subsys->vid;
+		di->serial = head->subsys->serial;
+		di->model = head->subsys->model;
+	} else {
+		struct nvme_ns *ns = disk->private_data;
+
+		di->nsid = ns->nsid;
+		di->ids = &ns->ids;
+		di->vid = ns->ctrl->vid;
+		di->serial = ns->ctrl->serial;
+		di->model = ns->ctrl->model;
+	}
+}
+
+static const struct nvme_ns_ids *nvme_dev_to_ids(struct device *dev)
+{
+	struct nvme_disk_info di;
+
+	nvme_dev_disk_info(dev, &di);
+	return di.ids;
 }
 
 static ssize_t nvme_ns_nsid_show(struct device *dev,
 				 struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%u\n", nvme_dev_to_ns(dev)->nsid);
+	struct nvme_disk_info di;
+
+	nvme_dev_disk_info(dev, &di);
+	return sysfs_emit(buf, "%u\n", di.nsid);
 }
 NVME_ATTR_RO(nvme_ns, nsid);
 
@@ -309,42 +350,43 @@ NVME_ATTR_RO(nvme_ns, nsid);
 static ssize_t nvme_ns_wwid_show(struct device *dev,
 				 struct device_attribute *attr, char *buf)
 {
-	struct nvme_ns *ns = nvme_dev_to_ns(dev);
-	struct nvme_ns_ids *ids = &ns->ids;
-	struct nvme_ctrl *ctrl = ns->ctrl;
+	struct nvme_disk_info di;
+	const struct nvme_ns_ids *ids;
 
+	nvme_dev_disk_info(dev, &di);
+	ids = di.ids;
 	if (nvme_id_nonzero(ids->uuid, sizeof(ids->uuid)))
 		return sysfs_emit(buf, "uuid.%pU\n", ids->uuid);
 	if (nvme_id_nonzero(ids->nguid, sizeof(ids->nguid)))
 		return sysfs_emit(buf, "eui.%16phN\n", ids->nguid);
 	if (nvme_id_nonzero(ids->eui64, sizeof(ids->eui64)))
 		return sysfs_emit(buf, "eui.%8phN\n", ids->eui64);
-	return sysfs_emit(buf, "nvme.%04x-%*phN-%*phN-%08x\n", ctrl->vid,
-			  nvme_trimmed_len(ctrl->serial, sizeof(ctrl->serial)),
-			  ctrl->serial,
-			  nvme_trimmed_len(ctrl->model, sizeof(ctrl->model)),
-			  ctrl->model, ns->nsid);
+	return sysfs_emit(buf, "nvme.%04x-%*phN-%*phN-%08x\n", di.vid,
+			  nvme_trimmed_len(di.serial, sizeof_field(struct nvme_ctrl, serial)),
+			  di.serial,
+			  nvme_trimmed_len(di.model, sizeof_field(struct nvme_ctrl, model)),
+			  di.model, di.nsid);
 }
 NVME_ATTR_RO(nvme_ns, wwid);
 
 static ssize_t nvme_ns_uuid_show(struct device *dev,
 				 struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%pU\n", nvme_dev_to_ns(dev)->ids.uuid);
+	return sysfs_emit(buf, "%pU\n", nvme_dev_to_ids(dev)->uuid);
 }
 NVME_ATTR_RO(nvme_ns, uuid);
 
 static ssize_t nvme_ns_nguid_show(struct device *dev,
 				  struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%pU\n", nvme_dev_to_ns(dev)->ids.nguid);
+	return sysfs_emit(buf, "%pU\n", nvme_dev_to_ids(dev)->nguid);
 }
 NVME_ATTR_RO(nvme_ns, nguid);
 
 static ssize_t nvme_ns_eui_show(struct device *dev,
 				struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%8ph\n", nvme_dev_to_ns(dev)->ids.eui64);
+	return sysfs_emit(buf, "%8ph\n", nvme_dev_to_ids(dev)->eui64);
 }
 NVME_ATTR_RO(nvme_ns, eui);
 
@@ -360,7 +402,7 @@ static struct attribute *nvme_ns_attrs[] = {
 static umode_t nvme_ns_attr_visible(struct kobject *kobj,
 				    struct attribute *a, int n)
 {
-	struct nvme_ns_ids *ids = &nvme_dev_to_ns(kobj_to_dev(kobj))->ids;
+	const struct nvme_ns_ids *ids = nvme_dev_to_ids(kobj_to_dev(kobj));
 
 	if (a == &nvme_ns_attr_uuid.attr)
 		return nvme_id_nonzero(ids->uuid, sizeof(ids->uuid)) ?
@@ -445,19 +487,31 @@ static ssize_t nvme_subsys_subsystype_show(struct device *dev,
 }
 NVME_ATTR_RO(nvme_subsys, subsystype);
 
-/* there is one path per namespace, so the policy has nothing to pick */
+/* how multipath heads pick a path: numa (nearest) or round-robin */
 static ssize_t nvme_subsys_iopolicy_show(struct device *dev,
 					 struct device_attribute *attr,
 					 char *buf)
 {
-	return sysfs_emit(buf, "numa\n");
+	struct nvme_subsystem *subsys = nvme_dev_to_subsys(dev);
+
+	return sysfs_emit(buf, "%s\n",
+			  READ_ONCE(subsys->iopolicy) == NVME_IOPOLICY_RR ?
+			  "round-robin" : "numa");
 }
 
 static ssize_t nvme_subsys_iopolicy_store(struct device *dev,
 					  struct device_attribute *attr,
 					  const char *buf, size_t count)
 {
-	return sysfs_streq(buf, "numa") ? count : -EINVAL;
+	struct nvme_subsystem *subsys = nvme_dev_to_subsys(dev);
+
+	if (sysfs_streq(buf, "numa"))
+		WRITE_ONCE(subsys->iopolicy, NVME_IOPOLICY_NUMA);
+	else if (sysfs_streq(buf, "round-robin"))
+		WRITE_ONCE(subsys->iopolicy, NVME_IOPOLICY_RR);
+	else
+		return -EINVAL;
+	return count;
 }
 NVME_ATTR_RW(nvme_subsys, iopolicy);
 
@@ -477,6 +531,7 @@ static void nvme_subsys_release(struct device *dev)
 	struct nvme_subsystem *subsys = nvme_dev_to_subsys(dev);
 
 	ida_free(&nvme_subsys_ida, subsys->instance);
+	ida_destroy(&subsys->ns_ida);
 	kfree(subsys);
 }
 
@@ -584,6 +639,12 @@ static struct nvme_subsystem *nvme_subsys_create(struct nvme_ctrl *ctrl)
 	memcpy(subsys->firmware_rev, ctrl->firmware_rev,
 	       sizeof(subsys->firmware_rev));
 	subsys->cntrltype = ctrl->cntrltype;
+	subsys->vid = ctrl->vid;
+	subsys->mpath = nvme_subsys_wants_mpath(ctrl);
+	subsys->iopolicy = nvme_default_iopolicy;
+	mutex_init(&subsys->lock);
+	INIT_LIST_HEAD(&subsys->nsheads);
+	ida_init(&subsys->ns_ida);
 
 	device_initialize(&subsys->dev);
 	subsys->dev.class = nvme_subsys_class;

@@ -74,7 +74,8 @@ tcp_ns_count() {
 	local d n=0
 	for d in /sys/class/nvme/"$1"/nvme*n*; do
 		[ -e "$d" ] || continue
-		[ -b "/dev/${d##*/}" ] && n=$((n + 1))
+		ns_node "${d##*/}"
+		[ -b "/dev/$NS_NODE" ] && n=$((n + 1))
 	done
 	echo "$n"
 }

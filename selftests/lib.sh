@@ -229,6 +229,17 @@ ctrl_by_serial() {
 	return 1
 }
 
+# ns_node NAME: sets NS_NODE to the block device of a namespace entry
+# under /sys/class/nvme/nvmeX.  With native multipath the entry is a
+# hidden path nvmeScCnN and the device is its head nvmeSnN.  (No fork:
+# it is polled.)
+ns_node() {
+	NS_NODE=$1
+	if [[ $1 =~ ^(nvme[0-9]+)c[0-9]+(n[0-9]+)$ ]]; then
+		NS_NODE=${BASH_REMATCH[1]}${BASH_REMATCH[2]}
+	fi
+}
+
 # ctrl_state CTRL
 ctrl_state() {
 	local s=
@@ -250,7 +261,8 @@ ctrl_namespaces() {
 	for d in /sys/class/nvme/"$1"/nvme*n*; do
 		id=
 		read -r id < "$d/nsid" 2>/dev/null || [ -n "$id" ] || continue
-		[[ "$id" =~ ^[0-9]+$ ]] && byid[$id]=${d##*/}
+		ns_node "${d##*/}"
+		[[ "$id" =~ ^[0-9]+$ ]] && byid[$id]=$NS_NODE
 	done
 	[ ${#byid[@]} -eq 0 ] || printf '%s\n' "${byid[@]}"
 }
@@ -262,7 +274,8 @@ ns_by_nsid() {
 		id=
 		read -r id < "$d/nsid" 2>/dev/null || [ -n "$id" ] || continue
 		if [ "$id" = "$2" ]; then
-			echo "${d##*/}"
+			ns_node "${d##*/}"
+			echo "$NS_NODE"
 			return 0
 		fi
 	done
@@ -284,7 +297,8 @@ ctrl_ready() {
 	for d in /sys/class/nvme/"$c"/nvme*n*; do
 		id=
 		read -r id < "$d/nsid" 2>/dev/null || [ -n "$id" ] || continue
-		d=${d##*/}
+		ns_node "${d##*/}"
+		d=$NS_NODE
 		[ -b "/dev/$d" ] && [ -c "/dev/ng${d#nvme}" ] || return 1
 		n=$((n + 1))
 	done

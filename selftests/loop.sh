@@ -36,7 +36,9 @@ ctrl_of() {
 ns_count() {
 	local d n=0
 	for d in /sys/class/nvme/"$1"/nvme*n*; do
-		[ -e "$d" ] && [ -b "/dev/${d##*/}" ] && n=$((n + 1))
+		[ -e "$d" ] || continue
+		ns_node "${d##*/}"
+		[ -b "/dev/$NS_NODE" ] && n=$((n + 1))
 	done
 	[ "$n" -eq "$2" ]
 }

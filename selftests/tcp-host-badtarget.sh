@@ -137,7 +137,8 @@ for s in "${SCEN[@]}"; do
 				break
 			fi
 			dev=$(ls -d "$c"/nvme*n1 2>/dev/null | head -n 1)
-			dev=${dev##*/}
+			ns_node "${dev##*/}"
+			dev=$NS_NODE
 			if ctrl_live "${c##*/}" && [ -n "$dev" ] && [ -b /dev/$dev ] &&
 			   timeout 10 dd if=/dev/$dev of=/dev/null bs=4k count=1 iflag=direct status=none 2>/dev/null; then
 				recovered="recovered, read works"

@@ -303,6 +303,7 @@ enum {
 #define NVME_STATUS_MORE	BIT(13)
 #define NVME_STATUS_DNR		BIT(14)
 #define NVME_STATUS_CODE(s)	((s) & 0x7ff)	/* SCT and SC together */
+#define NVME_SCT_PATH		0x3	/* path related status */
 
 enum nvme_status_code {
 	/* generic command status (SCT 0) */
