@@ -1081,6 +1081,9 @@ static void nvme_config_aen(struct nvme_ctrl *ctrl)
 {
 	u32 want = ctrl->oaes & (NVME_OAES_NS_ATTR | NVME_OAES_FW_ACTIVATION |
 				 NVME_OAES_DISC_CHANGE);
+
+	if (ctrl->ana_log)
+		want |= ctrl->oaes & NVME_OAES_ANA_CHANGE;
 	int ret;
 
 	if (!want)
@@ -1142,6 +1145,9 @@ int nvme_init_ctrl_finish(struct nvme_ctrl *ctrl)
 	ctrl->maxcmd = le16_to_cpu(id->maxcmd);
 	ctrl->msdbd = id->msdbd;
 	ctrl->cctemp = le16_to_cpu(id->cctemp);
+	ctrl->anacap = id->anacap;
+	ctrl->anagrpmax = le32_to_cpu(id->anagrpmax);
+	ctrl->nanagrpid = le32_to_cpu(id->nanagrpid);
 
 	/* MDTS is a power of two in units of the minimum page size */
 	max_sectors = UINT_MAX;
@@ -1165,6 +1171,7 @@ int nvme_init_ctrl_finish(struct nvme_ctrl *ctrl)
 	ret = nvme_subsys_attach(ctrl);
 	if (ret)
 		goto out;
+	nvme_mpath_init_ana(ctrl);
 	nvme_config_aen(ctrl);
 	if (!ctrl->hwmon)
 		nvme_hwmon_init(ctrl);
@@ -1236,6 +1243,10 @@ static void nvme_handle_notice(struct nvme_ctrl *ctrl, u32 result)
 	case NVME_AER_NOTICE_FW_ACTIVATE:
 		dev_info(ctrl->dev, "firmware activation notice\n");
 		break;
+	case NVME_AER_NOTICE_ANA:
+		/* reading the log re-arms the event */
+		nvme_mpath_update_ana(ctrl);
+		break;
 	case NVME_AER_NOTICE_DISC_CHANGED:
 		/* the reader of the log (nvme-cli via udev) re-arms it */
 		if (ctrl->ops->disc_changed)
@@ -1290,6 +1301,7 @@ EXPORT_SYMBOL_GPL(nvme_start_ctrl);
 void nvme_stop_ctrl(struct nvme_ctrl *ctrl)
 {
 	cancel_work_sync(&ctrl->aen_work);
+	cancel_work_sync(&ctrl->ana_work);
 }
 EXPORT_SYMBOL_GPL(nvme_stop_ctrl);
 
@@ -1305,6 +1317,7 @@ static void nvme_ctrl_release(struct device *dev)
 	if (ctrl->admin_q)
 		blk_put_queue(ctrl->admin_q);
 	ida_destroy(&ctrl->ns_ida);
+	nvme_mpath_uninit_ana(ctrl);
 	ida_free(&nvme_instance_ida, ctrl->instance);
 	ctrl->ops->free_ctrl(ctrl);
 }
@@ -1339,6 +1352,8 @@ int nvme_init_ctrl(struct nvme_ctrl *ctrl, struct device *dev,
 	INIT_WORK(&ctrl->scan_work, nvme_scan_work);
 	INIT_WORK(&ctrl->aen_work, nvme_aen_work);
 	INIT_WORK(&ctrl->delete_work, nvme_delete_work);
+	mutex_init(&ctrl->ana_lock);
+	INIT_WORK(&ctrl->ana_work, nvme_mpath_ana_work);
 	ctrl->dev = dev;
 	ctrl->ops = ops;
 	ctrl->quirks = quirks;

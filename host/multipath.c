@@ -19,7 +19,9 @@
  */
 #include <linux/blkdev.h>
 #include <linux/hdreg.h>
+#include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 
 #include "nvme.h"
@@ -82,18 +84,25 @@ bool nvme_is_head_disk(struct gendisk *disk)
 /* path selection                                                     */
 /* ------------------------------------------------------------------ */
 
+static bool nvme_ana_usable(u8 state)
+{
+	return state == NVME_ANA_OPTIMIZED || state == NVME_ANA_NONOPTIMIZED;
+}
+
 static bool nvme_path_usable(struct nvme_ns *ns)
 {
 	return nvme_ctrl_state(ns->ctrl) == NVME_CTRL_LIVE &&
 	       test_bit(NVME_NS_READY, &ns->flags) &&
-	       !test_bit(NVME_NS_REMOVING, &ns->flags);
+	       !test_bit(NVME_NS_REMOVING, &ns->flags) &&
+	       nvme_ana_usable(READ_ONCE(ns->ana_state));
 }
 
 /* may a path carry I/O later, after a reset or reconnect? */
 static bool nvme_path_may_return(struct nvme_ns *ns)
 {
 	if (test_bit(NVME_CTRL_FLAG_FAILFAST, &ns->ctrl->flags) ||
-	    test_bit(NVME_NS_REMOVING, &ns->flags))
+	    test_bit(NVME_NS_REMOVING, &ns->flags) ||
+	    READ_ONCE(ns->ana_state) == NVME_ANA_PERSISTENT_LOSS)
 		return false;
 	switch (nvme_ctrl_state(ns->ctrl)) {
 	case NVME_CTRL_NEW:
@@ -118,7 +127,7 @@ static bool nvme_head_may_get_path(struct nvme_ns_head *head)
 	return false;
 }
 
-/* numa: the nearest usable path */
+/* numa: the nearest usable path, an ANA optimized one if there is one */
 static struct nvme_ns *nvme_pick_nearest(struct nvme_ns_head *head)
 {
 	struct nvme_ns *ns, *best = NULL;
@@ -130,6 +139,9 @@ static struct nvme_ns *nvme_pick_nearest(struct nvme_ns_head *head)
 			continue;
 		dist = ns->ctrl->numa_node == NUMA_NO_NODE ? LOCAL_DISTANCE :
 			node_distance(node, ns->ctrl->numa_node);
+		/* non-optimized paths only when no optimized one is usable */
+		if (READ_ONCE(ns->ana_state) != NVME_ANA_OPTIMIZED)
+			dist += 1 << 16;
 		if (dist < best_dist) {
 			best = ns;
 			best_dist = dist;
@@ -244,6 +256,23 @@ bool nvme_mpath_failover(struct request *rq)
 
 	if (!head || !head->disk)
 		return false;
+	/* an ANA status: stop using the path until the log says otherwise */
+	switch (NVME_STATUS_CODE(nvme_req(rq)->status)) {
+	case NVME_SC_ANA_PERSISTENT_LOSS:
+		WRITE_ONCE(ns->ana_state, NVME_ANA_PERSISTENT_LOSS);
+		queue_work(nvme_wq, &ns->ctrl->ana_work);
+		break;
+	case NVME_SC_ANA_INACCESSIBLE:
+		WRITE_ONCE(ns->ana_state, NVME_ANA_INACCESSIBLE);
+		queue_work(nvme_wq, &ns->ctrl->ana_work);
+		break;
+	case NVME_SC_ANA_TRANSITION:
+		WRITE_ONCE(ns->ana_state, NVME_ANA_CHANGE);
+		queue_work(nvme_wq, &ns->ctrl->ana_work);
+		break;
+	default:
+		break;
+	}
 	spin_lock_irqsave(&head->requeue_lock, flags);
 	for (bio = rq->bio; bio; bio = bio->bi_next) {
 		bio_set_dev(bio, head->disk->part0);
@@ -546,6 +575,7 @@ static void nvme_head_update_limits(struct nvme_ns_head *head,
 	struct queue_limits lim;
 	unsigned int align = 0;
 	struct nvme_ns *ns;
+	bool poll = false;
 
 	lockdep_assert_held(&head->lock);
 	blk_set_stacking_limits(&lim);
@@ -554,10 +584,20 @@ static void nvme_head_update_limits(struct nvme_ns_head *head,
 			continue;
 		blk_stack_limits(&lim, &ns->queue->limits, 0);
 		align |= queue_dma_alignment(ns->queue);
+		poll |= test_bit(QUEUE_FLAG_POLL, &ns->queue->queue_flags);
 	}
 	blk_mq_freeze_queue(q);
 	q->limits = lim;
 	blk_queue_dma_alignment(q, align);
+	/*
+	 * Polled bios keep REQ_POLLED only on a queue that polls.  They are
+	 * polled on the path they were sent to (bio->bi_bdev is the path's
+	 * by then); one that fails over loses the flag.
+	 */
+	if (poll)
+		blk_queue_flag_set(QUEUE_FLAG_POLL, q);
+	else
+		blk_queue_flag_clear(QUEUE_FLAG_POLL, q);
 	blk_queue_write_cache(q, test_bit(QUEUE_FLAG_WC, &from->queue->queue_flags),
 			      test_bit(QUEUE_FLAG_FUA, &from->queue->queue_flags));
 	blk_mq_unfreeze_queue(q);
@@ -660,4 +700,181 @@ void nvme_mpath_detach(struct nvme_ns *ns)
 		mutex_unlock(&head->lock);
 	}
 	kblockd_schedule_work(&head->requeue_work);
+}
+
+/* ------------------------------------------------------------------ */
+/* asymmetric namespace access                                        */
+/* ------------------------------------------------------------------ */
+
+/**
+ * nvme_ana_state_name() - sysfs name of an ANA state
+ * @state: NVME_ANA_*
+ */
+const char *nvme_ana_state_name(u8 state)
+{
+	switch (state) {
+	case NVME_ANA_OPTIMIZED:
+		return "optimized";
+	case NVME_ANA_NONOPTIMIZED:
+		return "non-optimized";
+	case NVME_ANA_INACCESSIBLE:
+		return "inaccessible";
+	case NVME_ANA_PERSISTENT_LOSS:
+		return "persistent-loss";
+	case NVME_ANA_CHANGE:
+		return "change";
+	default:
+		return "invalid";
+	}
+}
+
+/*
+ * The state of group @grpid in the last log read, 0 when the log does
+ * not list it.  Every length comes from the device: each descriptor and
+ * its NSID list must fit in what was read.
+ */
+static u8 nvme_ana_lookup(struct nvme_ctrl *ctrl, u32 grpid)
+{
+	const struct nvme_ana_log_hdr *hdr = ctrl->ana_log;
+	size_t pos = sizeof(*hdr);
+	unsigned int i, ngrps = le16_to_cpu(hdr->ngrps);
+
+	lockdep_assert_held(&ctrl->ana_lock);
+	for (i = 0; i < ngrps; i++) {
+		const struct nvme_ana_group_desc *d;
+		u32 nnsids;
+
+		if (pos + sizeof(*d) > ctrl->ana_log_size)
+			break;
+		d = ctrl->ana_log + pos;
+		nnsids = le32_to_cpu(d->nnsids);
+		if (le32_to_cpu(d->grpid) == grpid)
+			return d->state & 0xf;
+		if (nnsids > (ctrl->ana_log_size - pos - sizeof(*d)) / 4)
+			break;
+		pos += sizeof(*d) + (size_t)nnsids * 4;
+	}
+	return 0;
+}
+
+static void nvme_ana_set(struct nvme_ns *ns, u8 state)
+{
+	u8 old = READ_ONCE(ns->ana_state);
+
+	if (!state || state == old)
+		return;
+	WRITE_ONCE(ns->ana_state, state);
+	dev_info(&ns->ctrl->cdev_device, "nsid %u: ANA group %u %s\n",
+		 ns->nsid, ns->ana_grpid, nvme_ana_state_name(state));
+}
+
+/**
+ * nvme_mpath_ana_ns() - set a new path's ANA state from the last log
+ * @ns: the path, with its ANA group id from Identify Namespace
+ */
+void nvme_mpath_ana_ns(struct nvme_ns *ns)
+{
+	struct nvme_ctrl *ctrl = ns->ctrl;
+
+	mutex_lock(&ctrl->ana_lock);
+	if (ctrl->ana_log)
+		nvme_ana_set(ns, nvme_ana_lookup(ctrl, ns->ana_grpid));
+	mutex_unlock(&ctrl->ana_lock);
+}
+
+/**
+ * nvme_mpath_update_ana() - read the ANA log and apply it to every path
+ * @ctrl: a controller with ANA
+ */
+void nvme_mpath_update_ana(struct nvme_ctrl *ctrl)
+{
+	struct nvme_ns *ns;
+	int ret;
+
+	mutex_lock(&ctrl->ana_lock);
+	if (!ctrl->ana_log) {
+		mutex_unlock(&ctrl->ana_lock);
+		return;
+	}
+	memset(ctrl->ana_log, 0, ctrl->ana_log_size);
+	ret = nvme_get_log(ctrl, NVME_NSID_ALL, NVME_LOG_ANA, ctrl->ana_lsp,
+			   ctrl->ana_log, ctrl->ana_log_size, 0);
+	if (ret) {
+		dev_warn_ratelimited(&ctrl->cdev_device,
+				     "reading the ANA log failed (%d)\n", ret);
+		mutex_unlock(&ctrl->ana_lock);
+		return;
+	}
+	down_read(&ctrl->ns_lock);
+	list_for_each_entry(ns, &ctrl->namespaces, entry)
+		nvme_ana_set(ns, nvme_ana_lookup(ctrl, ns->ana_grpid));
+	up_read(&ctrl->ns_lock);
+	mutex_unlock(&ctrl->ana_lock);
+	nvme_mpath_kick(ctrl);
+}
+
+/**
+ * nvme_mpath_ana_work() - ctrl->ana_work: re-read the ANA log
+ * @work: the work
+ */
+void nvme_mpath_ana_work(struct work_struct *work)
+{
+	nvme_mpath_update_ana(container_of(work, struct nvme_ctrl, ana_work));
+}
+
+/**
+ * nvme_mpath_init_ana() - set up ANA after Identify Controller
+ * @ctrl: the controller, in its subsystem
+ *
+ * Only controllers of a multipath subsystem that report ANA use it.  The
+ * whole log (group descriptors and their NSID lists) is read when it
+ * fits one transfer, else the groups only.
+ */
+void nvme_mpath_init_ana(struct nvme_ctrl *ctrl)
+{
+	size_t groups, full;
+	void *buf;
+
+	if (!ctrl->subsys || !ctrl->subsys->mpath ||
+	    !(ctrl->cmic & NVME_CTRL_CMIC_ANA))
+		return;
+	if (!ctrl->nanagrpid || !ctrl->anagrpmax || ctrl->anagrpmax > 4096 ||
+	    ctrl->nanagrpid > ctrl->anagrpmax) {
+		dev_warn_ratelimited(&ctrl->cdev_device,
+				     "bad ANA group counts (%u of %u), ANA not used\n",
+				     ctrl->nanagrpid, ctrl->anagrpmax);
+		return;
+	}
+	groups = sizeof(struct nvme_ana_log_hdr) +
+		 ctrl->anagrpmax * sizeof(struct nvme_ana_group_desc);
+	full = groups + (size_t)ctrl->nn * sizeof(__le32);
+	if (full > (size_t)ctrl->max_hw_sectors << SECTOR_SHIFT ||
+	    full > SZ_1M)
+		full = groups;
+
+	mutex_lock(&ctrl->ana_lock);
+	if (ctrl->ana_log && ctrl->ana_log_size != full) {
+		kvfree(ctrl->ana_log);
+		ctrl->ana_log = NULL;
+	}
+	if (!ctrl->ana_log) {
+		buf = kvzalloc(full, GFP_KERNEL);
+		if (buf) {
+			ctrl->ana_log = buf;
+			ctrl->ana_log_size = full;
+		}
+	}
+	ctrl->ana_lsp = full == groups ? NVME_ANA_LOG_RGO : 0;
+	mutex_unlock(&ctrl->ana_lock);
+	nvme_mpath_update_ana(ctrl);
+}
+
+/**
+ * nvme_mpath_uninit_ana() - free the ANA log buffer
+ * @ctrl: the controller being freed
+ */
+void nvme_mpath_uninit_ana(struct nvme_ctrl *ctrl)
+{
+	kvfree(ctrl->ana_log);
+	ctrl->ana_log = NULL;
 }

@@ -188,6 +188,7 @@ static int nvme_apply_id_ns(struct nvme_ns *ns, struct nvme_id_ns *id)
 	ns->ext = id->flbas & NVME_NS_FLBAS_EXTENDED;
 	ns->nsze = le64_to_cpu(id->nsze);
 	ns->dlfeat = id->dlfeat;
+	ns->ana_grpid = le32_to_cpu(id->anagrpid);
 	if (!(ctrl->quirks & NVME_QUIRK_BOGUS_NID)) {
 		memcpy(ns->ids.eui64, id->eui64, sizeof(ns->ids.eui64));
 		memcpy(ns->ids.nguid, id->nguid, sizeof(ns->ids.nguid));
@@ -316,6 +317,7 @@ static void nvme_alloc_ns(struct nvme_ctrl *ctrl, u32 nsid)
 		goto out_id;
 	ns->ctrl = ctrl;
 	ns->nsid = nsid;
+	ns->ana_state = NVME_ANA_OPTIMIZED;
 	kref_init(&ns->ref);
 	INIT_LIST_HEAD(&ns->entry);
 	INIT_LIST_HEAD(&ns->siblings);
@@ -340,6 +342,7 @@ static void nvme_alloc_ns(struct nvme_ctrl *ctrl, u32 nsid)
 		snprintf(disk->disk_name, DISK_NAME_LEN, "nvme%dc%dn%d",
 			 ctrl->subsys->instance, ctrl->instance, ns->instance);
 		disk->flags |= GENHD_FL_HIDDEN;
+		nvme_mpath_ana_ns(ns);
 	} else {
 		ret = ida_alloc_min(&ctrl->ns_ida, 1, GFP_KERNEL);
 		if (ret < 0)
@@ -407,8 +410,10 @@ static void nvme_revalidate_ns(struct nvme_ns *ns)
 	blk_mq_freeze_queue(ns->queue);
 	nvme_apply_id_ns(ns, id);
 	blk_mq_unfreeze_queue(ns->queue);
-	if (ns->head)
+	if (ns->head) {
+		nvme_mpath_ana_ns(ns);
 		nvme_mpath_path_ready(ns);
+	}
 	kfree(id);
 }
 

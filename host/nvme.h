@@ -106,7 +106,7 @@ struct nvme_subsystem {
 	bool registered;
 	bool mpath;
 	int iopolicy;
-	struct mutex lock;
+	struct mutex lock;		/* protects @nsheads */
 	struct list_head nsheads;
 	struct ida ns_ida;
 };
@@ -207,6 +207,16 @@ struct nvme_ctrl {
 	unsigned long aen_pending;	/* bit 0: a result waits in aen_result */
 
 	struct nvme_hwmon *hwmon;	/* temperatures, see hwmon.c */
+
+	/* asymmetric namespace access (multipath.c) */
+	u8 anacap;
+	u32 anagrpmax;
+	u32 nanagrpid;
+	struct mutex ana_lock;		/* protects @ana_log */
+	void *ana_log;			/* last ANA log read, NULL: no ANA */
+	size_t ana_log_size;
+	u8 ana_lsp;			/* Get Log Page LSP: NVME_ANA_LOG_RGO or 0 */
+	struct work_struct ana_work;	/* re-reads the ANA log */
 };
 
 /**
@@ -250,14 +260,14 @@ struct nvme_ns_head {
 	int instance;
 	bool shared;
 	struct nvme_ns_ids ids;
-	struct mutex lock;
+	struct mutex lock;		/* path changes, disk registration */
 	struct list_head paths;
 	struct srcu_struct srcu;
 	struct nvme_ns __rcu *current_path;
 	struct gendisk *disk;
 	bool disk_live;
 	struct bio_list requeue_list;
-	spinlock_t requeue_lock;
+	spinlock_t requeue_lock;	/* protects @requeue_list */
 	struct work_struct requeue_work;
 	struct cdev cdev;
 	struct device cdev_device;
@@ -291,6 +301,8 @@ struct nvme_ns {
 	struct device cdev_device;	/* /dev/ngXnY */
 	struct nvme_ns_head *head;	/* multipath head, or NULL */
 	struct list_head siblings;	/* on head->paths */
+	u32 ana_grpid;			/* from Identify Namespace */
+	u8 ana_state;			/* NVME_ANA_*; optimized without ANA */
 };
 
 /* bios and requests a multipath head sent to one of its paths */
@@ -470,6 +482,12 @@ void nvme_mpath_path_ready(struct nvme_ns *ns);
 void nvme_mpath_detach(struct nvme_ns *ns);
 void nvme_mpath_put_head(struct nvme_ns_head *head);
 void nvme_mpath_kick(struct nvme_ctrl *ctrl);
+void nvme_mpath_init_ana(struct nvme_ctrl *ctrl);
+void nvme_mpath_ana_work(struct work_struct *work);
+void nvme_mpath_update_ana(struct nvme_ctrl *ctrl);
+void nvme_mpath_ana_ns(struct nvme_ns *ns);
+void nvme_mpath_uninit_ana(struct nvme_ctrl *ctrl);
+const char *nvme_ana_state_name(u8 state);
 bool nvme_mpath_failover(struct request *rq);
 bool nvme_is_head_disk(struct gendisk *disk);
 bool nvme_subsys_wants_mpath(struct nvme_ctrl *ctrl);

@@ -390,8 +390,30 @@ static ssize_t nvme_ns_eui_show(struct device *dev,
 }
 NVME_ATTR_RO(nvme_ns, eui);
 
+/* ANA group and state of a path of a controller with ANA */
+static ssize_t nvme_ns_ana_grpid_show(struct device *dev,
+				      struct device_attribute *attr, char *buf)
+{
+	struct nvme_ns *ns = dev_to_disk(dev)->private_data;
+
+	return sysfs_emit(buf, "%u\n", ns->ana_grpid);
+}
+NVME_ATTR_RO(nvme_ns, ana_grpid);
+
+static ssize_t nvme_ns_ana_state_show(struct device *dev,
+				      struct device_attribute *attr, char *buf)
+{
+	struct nvme_ns *ns = dev_to_disk(dev)->private_data;
+
+	return sysfs_emit(buf, "%s\n",
+			  nvme_ana_state_name(READ_ONCE(ns->ana_state)));
+}
+NVME_ATTR_RO(nvme_ns, ana_state);
+
 static struct attribute *nvme_ns_attrs[] = {
 	&nvme_ns_attr_nsid.attr,
+	&nvme_ns_attr_ana_grpid.attr,
+	&nvme_ns_attr_ana_state.attr,
 	&nvme_ns_attr_wwid.attr,
 	&nvme_ns_attr_uuid.attr,
 	&nvme_ns_attr_nguid.attr,
@@ -402,7 +424,16 @@ static struct attribute *nvme_ns_attrs[] = {
 static umode_t nvme_ns_attr_visible(struct kobject *kobj,
 				    struct attribute *a, int n)
 {
-	const struct nvme_ns_ids *ids = nvme_dev_to_ids(kobj_to_dev(kobj));
+	struct device *dev = kobj_to_dev(kobj);
+	const struct nvme_ns_ids *ids = nvme_dev_to_ids(dev);
+
+	if (a == &nvme_ns_attr_ana_grpid.attr || a == &nvme_ns_attr_ana_state.attr) {
+		struct gendisk *disk = dev_to_disk(dev);
+		struct nvme_ns *ns = disk->private_data;
+
+		return !nvme_is_head_disk(disk) && ns->head && ns->ctrl->ana_log ?
+			a->mode : 0;
+	}
 
 	if (a == &nvme_ns_attr_uuid.attr)
 		return nvme_id_nonzero(ids->uuid, sizeof(ids->uuid)) ?

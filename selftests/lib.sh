@@ -282,6 +282,31 @@ ns_by_nsid() {
 	return 1
 }
 
+# subsys_of CTRL: the nvme-subsysK that CTRL belongs to
+subsys_of() {
+	local s
+	for s in /sys/class/nvme-subsystem/*; do
+		[ -e "$s/$1" ] && { echo "${s##*/}"; return 0; }
+	done
+	return 1
+}
+
+# ns_disk_of CTRL NSID: the blk-mq disk of namespace NSID on CTRL: the
+# namespace's own disk, or with native multipath CTRL's hidden path disk
+# (whose mq/ and debugfs show CTRL's hardware queues)
+ns_disk_of() {
+	local d id
+	for d in /sys/class/nvme/"$1"/nvme*n*; do
+		id=
+		read -r id < "$d/nsid" 2>/dev/null || [ -n "$id" ] || continue
+		if [ "$id" = "$2" ]; then
+			echo "${d##*/}"
+			return 0
+		fi
+	done
+	return 1
+}
+
 # ng_of NSDEV: generic char device name of a namespace (nvme0n1 -> ng0n1)
 ng_of() {
 	echo "ng${1#nvme}"

@@ -46,8 +46,7 @@ if ! wait_until 60 mp_live 2; then
 	ktap_finish
 fi
 read -r A B <<< "$(mp_ctrls | tr '\n' ' ')"
-SUB=$(basename "$(readlink -f /sys/class/nvme/$A/subsystem 2>/dev/null)")
-[ -e "/sys/class/nvme-subsystem/$SUB" ] || SUB=$(ls /sys/class/nvme-subsystem/ | head -n 1)
+SUB=$(subsys_of "$A")
 S=${SUB#nvme-subsys}
 H1=nvme${S}n1 H2=nvme${S}n2
 wait_until 20 test -b "/dev/$H1" -a -b "/dev/$H2"
@@ -115,7 +114,6 @@ check "with the last path gone the head goes" wait_until 30 test ! -e "/dev/$H1"
 echo 1 > /sys/bus/pci/rescan
 wait_until 60 mp_live 2
 read -r A B <<< "$(mp_ctrls | tr '\n' ' ')"
-S=$(basename "$(readlink -f /sys/class/nvme/$A/subsystem 2>/dev/null)")
 check "controllers and heads come back" \
 	wait_until 30 bash -c "ls /dev/nvme*n1 && ls /dev/nvme*n2"
 

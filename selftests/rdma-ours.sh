@@ -101,9 +101,10 @@ rdma_extra() {
 	fi
 	check_eq "queue_count 4 (admin + 2 I/O + 1 poll)" 4 \
 		"$(cat /sys/class/nvme/"$ctrl"/queue_count 2>&1)"
-	maps=$(ls -d /sys/block/"$ns"/mq/* 2>/dev/null | wc -l)
+	pdisk=$(ns_disk_of "$ctrl" 1)	# the path's blk-mq disk under a multipath head
+	maps=$(ls -d /sys/block/"$pdisk"/mq/* 2>/dev/null | wc -l)
 	io_poll=$(cat /sys/block/"$ns"/queue/io_poll 2>&1)
-	hctx=$(poll_hctx "$ns")
+	hctx=$(poll_hctx "$pdisk")
 	if [ "$maps" -eq 3 ] && [ "$io_poll" = 1 ] && [ -n "$hctx" ]; then
 		ok "$ns: 3 hardware queues, ${hctx##*/} a poll queue (io_poll $io_poll)"
 	else

@@ -67,7 +67,7 @@ else
 fi
 check_eq "queue_count 4 (admin + read + write + poll)" 4 "$(cat /sys/class/nvme/"$c"/queue_count)"
 ns1=$(ns_by_nsid "$c" 1)
-maps=$(ls /sys/block/"$ns1"/mq | wc -l)
+maps=$(ls /sys/block/"$(ns_disk_of "$c" 1)"/mq | wc -l)
 check_eq "$ns1 has 3 hardware queues" 3 "$maps"
 check "polled I/O (pvsync2 hipri) verified" fio --name=poll --filename="/dev/$ns1" \
 	--ioengine=pvsync2 --hipri --direct=1 --rw=randwrite --bs=4k --size=8M \

@@ -272,8 +272,53 @@ enum {
 	NVME_LOG_FW_SLOT	= 0x03,
 	NVME_LOG_CHANGED_NS	= 0x04,
 	NVME_LOG_CMD_EFFECTS	= 0x05,
+	NVME_LOG_ANA		= 0x0c,
 	NVME_LOG_DISCOVERY	= 0x70,
 };
+
+/* Get Log Page LSP of the ANA log: return groups only, no NSID lists */
+#define NVME_ANA_LOG_RGO	BIT(0)
+
+/* Asymmetric namespace access states */
+enum {
+	NVME_ANA_OPTIMIZED		= 0x01,
+	NVME_ANA_NONOPTIMIZED		= 0x02,
+	NVME_ANA_INACCESSIBLE		= 0x03,
+	NVME_ANA_PERSISTENT_LOSS	= 0x04,
+	NVME_ANA_CHANGE			= 0x0f,
+};
+
+/**
+ * struct nvme_ana_log_hdr - header of the ANA log page (LID 0Ch)
+ * @chgcnt: change count
+ * @ngrps: number of group descriptors that follow
+ * @rsvd10: reserved
+ */
+struct nvme_ana_log_hdr {
+	__le64	chgcnt;
+	__le16	ngrps;
+	__le16	rsvd10[3];
+};
+static_assert(sizeof(struct nvme_ana_log_hdr) == 16, "ana log header");
+
+/**
+ * struct nvme_ana_group_desc - one ANA group in the ANA log page
+ * @grpid: ANA group id
+ * @nnsids: number of NSIDs listed after the descriptor (0 with RGO)
+ * @chgcnt: change count
+ * @state: ANA state in bits 3:0
+ * @rsvd17: reserved
+ *
+ * @nnsids little-endian 32-bit NSIDs follow.
+ */
+struct nvme_ana_group_desc {
+	__le32	grpid;
+	__le32	nnsids;
+	__le64	chgcnt;
+	u8	state;
+	u8	rsvd17[15];
+};
+static_assert(sizeof(struct nvme_ana_group_desc) == 32, "ana group desc");
 
 /* Asynchronous event completion dword 0 */
 #define NVME_AER_TYPE(dw0)	((dw0) & 0x7)
@@ -294,6 +339,7 @@ enum {
 /* Async event configuration (feature 0Bh) bits */
 #define NVME_AEC_NS_ATTR	BIT(8)
 #define NVME_AEC_FW_ACTIVATION	BIT(9)
+#define NVME_AEC_ANA_CHANGE	BIT(11)
 #define NVME_AEC_DISC_CHANGE	BIT(31)
 
 /* ---- Status field (completion dword 3 bits 31:17, shifted down by one) ---- */
@@ -353,6 +399,9 @@ enum nvme_status_code {
 	NVME_SC_UNWRITTEN_BLOCK		= 0x0287,
 	/* path related status (SCT 3) */
 	NVME_SC_INTERNAL_PATH_ERROR	= 0x0300,
+	NVME_SC_ANA_PERSISTENT_LOSS	= 0x0301,
+	NVME_SC_ANA_INACCESSIBLE	= 0x0302,
+	NVME_SC_ANA_TRANSITION		= 0x0303,
 	NVME_SC_HOST_PATH_ERROR		= 0x0370,
 	NVME_SC_HOST_ABORTED_CMD	= 0x0371,
 };
@@ -412,6 +461,11 @@ struct nvme_id_power_state {
  * @rsvd270: fields this driver does not use
  * @kas: keep alive support, 100 ms units
  * @rsvd322: fields this driver does not use
+ * @anatt: ANA transition time, seconds
+ * @anacap: ANA capabilities
+ * @anagrpmax: largest ANA group id
+ * @nanagrpid: number of ANA group ids
+ * @rsvd352: fields this driver does not use
  * @sqes: submission queue entry size (required and maximum, log2)
  * @cqes: completion queue entry size (required and maximum, log2)
  * @maxcmd: maximum outstanding commands (fabrics)
@@ -473,7 +527,12 @@ struct nvme_id_ctrl {
 	__le16	cctemp;			/* 268 */
 	u8	rsvd270[50];
 	__le16	kas;			/* 320 */
-	u8	rsvd322[190];
+	u8	rsvd322[20];
+	u8	anatt;			/* 342 */
+	u8	anacap;			/* 343 */
+	__le32	anagrpmax;		/* 344 */
+	__le32	nanagrpid;		/* 348 */
+	u8	rsvd352[160];
 	u8	sqes;			/* 512 */
 	u8	cqes;			/* 513 */
 	__le16	maxcmd;			/* 514 */
@@ -515,7 +574,9 @@ struct nvme_id_ctrl {
 #define NVME_SGLS_SUPPORTED(s)	((s) & 0x3)
 #define NVME_OAES_NS_ATTR	BIT(8)
 #define NVME_OAES_FW_ACTIVATION	BIT(9)
+#define NVME_OAES_ANA_CHANGE	BIT(11)
 #define NVME_CTRL_CMIC_MULTI_CTRL	BIT(1)
+#define NVME_CTRL_CMIC_ANA	BIT(3)
 
 /**
  * struct nvme_lbaf - LBA format descriptor
@@ -749,6 +810,9 @@ static_assert(sizeof(struct nvme_id_ctrl) == 4096, "identify ctrl size");
 static_assert(offsetof(struct nvme_id_ctrl, cntrltype) == 111, "cntrltype");
 static_assert(offsetof(struct nvme_id_ctrl, oacs) == 256, "oacs");
 static_assert(offsetof(struct nvme_id_ctrl, kas) == 320, "kas");
+static_assert(offsetof(struct nvme_id_ctrl, anatt) == 342, "anatt");
+static_assert(offsetof(struct nvme_id_ctrl, anagrpmax) == 344, "anagrpmax");
+static_assert(offsetof(struct nvme_id_ctrl, nanagrpid) == 348, "nanagrpid");
 static_assert(offsetof(struct nvme_id_ctrl, sqes) == 512, "sqes");
 static_assert(offsetof(struct nvme_id_ctrl, sgls) == 536, "sgls");
 static_assert(offsetof(struct nvme_id_ctrl, subnqn) == 768, "subnqn");
