@@ -299,6 +299,7 @@ struct nvme_ana_log_hdr {
 	__le16	ngrps;
 	__le16	rsvd10[3];
 };
+
 static_assert(sizeof(struct nvme_ana_log_hdr) == 16, "ana log header");
 
 /**
@@ -318,6 +319,7 @@ struct nvme_ana_group_desc {
 	u8	state;
 	u8	rsvd17[15];
 };
+
 static_assert(sizeof(struct nvme_ana_group_desc) == 32, "ana group desc");
 
 /* Asynchronous event completion dword 0 */
