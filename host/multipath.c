@@ -218,6 +218,9 @@ static void nvme_head_submit_bio(struct bio *bio)
 		spin_lock_irq(&head->requeue_lock);
 		bio_list_add(&head->requeue_list, bio);
 		spin_unlock_irq(&head->requeue_lock);
+		/* a path that came back just now kicked before the bio was listed */
+		if (nvme_find_path(head))
+			kblockd_schedule_work(&head->requeue_work);
 	} else {
 		bio_io_error(bio);
 	}

@@ -267,30 +267,6 @@ ctrl_namespaces() {
 	[ ${#byid[@]} -eq 0 ] || printf '%s\n' "${byid[@]}"
 }
 
-# ns_by_nsid CTRL NSID: block device name of namespace NSID
-ns_by_nsid() {
-	local d id
-	for d in /sys/class/nvme/"$1"/nvme*n*; do
-		id=
-		read -r id < "$d/nsid" 2>/dev/null || [ -n "$id" ] || continue
-		if [ "$id" = "$2" ]; then
-			ns_node "${d##*/}"
-			echo "$NS_NODE"
-			return 0
-		fi
-	done
-	return 1
-}
-
-# subsys_of CTRL: the nvme-subsysK that CTRL belongs to
-subsys_of() {
-	local s
-	for s in /sys/class/nvme-subsystem/*; do
-		[ -e "$s/$1" ] && { echo "${s##*/}"; return 0; }
-	done
-	return 1
-}
-
 # ns_disk_of CTRL NSID: the blk-mq disk of namespace NSID on CTRL: the
 # namespace's own disk, or with native multipath CTRL's hidden path disk
 # (whose mq/ and debugfs show CTRL's hardware queues)
@@ -303,6 +279,24 @@ ns_disk_of() {
 			echo "${d##*/}"
 			return 0
 		fi
+	done
+	return 1
+}
+
+# ns_by_nsid CTRL NSID: block device name of namespace NSID (the
+# multipath head of a path)
+ns_by_nsid() {
+	local d
+	d=$(ns_disk_of "$1" "$2") || return 1
+	ns_node "$d"
+	echo "$NS_NODE"
+}
+
+# subsys_of CTRL: the nvme-subsysK that CTRL belongs to
+subsys_of() {
+	local s
+	for s in /sys/class/nvme-subsystem/*; do
+		[ -e "$s/$1" ] && { echo "${s##*/}"; return 0; }
 	done
 	return 1
 }

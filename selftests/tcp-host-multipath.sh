@@ -25,6 +25,13 @@ if ! tcp_target_up || ! nvmet_port 2 tcp "$TCP_ADDR" "$PORT2" ||
 fi
 ok "target with two ports set up ($(tcp_target_kind))"
 
+# reads_of DISK: reads completed on a (path) disk
+reads_of() {
+	local r _
+	read -r r _ < "/sys/block/$1/stat"
+	echo "$r"
+}
+
 # the controllers of NQN1, by port
 ctrl_on_port() {
 	local c s a
@@ -83,10 +90,9 @@ fi
 echo round-robin > "/sys/class/nvme-subsystem/$SUB/iopolicy"
 S=${SUB#nvme-subsys} N=${ns1##*n}
 pa=nvme${S}c${C1#nvme}n$N pb=nvme${S}c${C2#nvme}n$N
-ra=$(awk '{print $1}' "/sys/block/$pa/stat") rb=$(awk '{print $1}' "/sys/block/$pb/stat")
+ra=$(reads_of "$pa") rb=$(reads_of "$pb")
 dd if="/dev/$ns1" of=/dev/null bs=4k count=100 iflag=direct status=none
-ra=$(( $(awk '{print $1}' "/sys/block/$pa/stat") - ra ))
-rb=$(( $(awk '{print $1}' "/sys/block/$pb/stat") - rb ))
+ra=$(( $(reads_of "$pa") - ra )) rb=$(( $(reads_of "$pb") - rb ))
 check "round-robin reads use both paths ($ra, $rb)" test "$ra" -ge 25 -a "$rb" -ge 25
 
 # ANA (Linux's target has it; ours does not): an inaccessible port's path
@@ -98,10 +104,9 @@ if [ -e "$ANA" ] && [ -e "/sys/block/$pa/ana_state" ]; then
 	echo inaccessible > "$ANA"
 	check "after an ANA change event it is inaccessible" \
 		wait_until 10 grep -qx inaccessible "/sys/block/$pa/ana_state"
-	ra=$(awk '{print $1}' "/sys/block/$pa/stat") rb=$(awk '{print $1}' "/sys/block/$pb/stat")
+	ra=$(reads_of "$pa") rb=$(reads_of "$pb")
 	dd if="/dev/$ns1" of=/dev/null bs=4k count=50 iflag=direct status=none
-	ra=$(( $(awk '{print $1}' "/sys/block/$pa/stat") - ra ))
-	rb=$(( $(awk '{print $1}' "/sys/block/$pb/stat") - rb ))
+	ra=$(( $(reads_of "$pa") - ra )) rb=$(( $(reads_of "$pb") - rb ))
 	check "reads avoid the inaccessible path ($ra, $rb)" test "$ra" -eq 0 -a "$rb" -ge 50
 	echo optimized > "$ANA"
 	check "and it comes back optimized" \
