@@ -204,10 +204,10 @@ static void nvme_head_submit_bio(struct bio *bio)
 	struct nvme_ns *ns;
 	int idx;
 
-	bio = bio_split_to_limits(bio);
-	if (!bio)
-		return;
-
+	/*
+	 * No split here: the head's limits are the paths' stacked, and the
+	 * path's blk-mq queue splits to its own limits anyway.
+	 */
 	idx = srcu_read_lock(&head->srcu);
 	ns = nvme_find_path(head);
 	if (likely(ns)) {

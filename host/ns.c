@@ -215,6 +215,13 @@ static int nvme_apply_id_ns(struct nvme_ns *ns, struct nvme_id_ns *id)
 		blk_queue_io_opt(q, 0);
 	blk_queue_max_hw_sectors(q, ctrl->max_hw_sectors);
 	blk_queue_max_segments(q, ctrl->max_segments);
+	/*
+	 * No transport limits one segment's size (PCIe's virtual boundary
+	 * implies the same).  The block layer's 64 KiB default only makes
+	 * bios split and merge checks loop more.
+	 */
+	if (!ctrl->virt_boundary_mask)
+		blk_queue_max_segment_size(q, UINT_MAX);
 	/* data pointers need dword alignment only (PRP1, SGL data blocks) */
 	blk_queue_dma_alignment(q, ctrl->dma_alignment ?: 3);
 	if (ctrl->virt_boundary_mask)

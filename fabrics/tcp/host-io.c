@@ -690,17 +690,27 @@ defer:
 	return 0;
 }
 
+/*
+ * Header bytes: until the common header gives the length, read as much as
+ * the longest header a host receives (24 bytes and the digest), so that
+ * most PDUs take one copy; bytes beyond the header are read again as the
+ * PDU's data.
+ */
 static int ntcp_rx_hdr(struct ntcp_queue *q, struct sk_buff *skb,
 		       unsigned int off, size_t len)
 {
 	struct nvme_tcp_wire_err err = { };
-	u32 n = min_t(size_t, len, q->rx_need - q->rx_have);
+	u32 have = q->rx_have, want = q->rx_need, n;
 	int hlen;
 
-	if (skb_copy_bits(skb, off, q->rx_hdr + q->rx_have, n))
+	if (want == sizeof(struct nvme_tcp_hdr))
+		want = sizeof(struct nvme_tcp_rsp_pdu) +
+		       (q->hdgst ? NVME_TCP_DIGEST_LEN : 0);
+	n = min_t(size_t, len, want - have);
+	if (skb_copy_bits(skb, off, q->rx_hdr + have, n))
 		return -EFAULT;
-	q->rx_have += n;
-	if (q->rx_have < q->rx_need)
+	q->rx_have = have + n;
+	if (q->rx_have < sizeof(struct nvme_tcp_hdr))
 		return n;
 	if (q->rx_need == sizeof(struct nvme_tcp_hdr)) {
 		hlen = nvme_tcp_check_ch(&q->wire, (void *)q->rx_hdr, &err);
@@ -715,9 +725,12 @@ static int ntcp_rx_hdr(struct ntcp_queue *q, struct sk_buff *skb,
 			return -EPROTO;
 		}
 		q->rx_need = hlen;
-		if (q->rx_have < q->rx_need)
-			return n;
 	}
+	if (q->rx_have < q->rx_need)
+		return n;
+	/* only the header's bytes are used up */
+	n = q->rx_need - have;
+	q->rx_have = q->rx_need;
 	return ntcp_handle_pdu(q) ?: n;
 }
 
