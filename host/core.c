@@ -1081,11 +1081,10 @@ static void nvme_config_aen(struct nvme_ctrl *ctrl)
 {
 	u32 want = ctrl->oaes & (NVME_OAES_NS_ATTR | NVME_OAES_FW_ACTIVATION |
 				 NVME_OAES_DISC_CHANGE);
+	int ret;
 
 	if (ctrl->ana_log)
 		want |= ctrl->oaes & NVME_OAES_ANA_CHANGE;
-	int ret;
-
 	if (!want)
 		return;
 	ret = nvme_set_features(ctrl, NVME_FEAT_ASYNC_EVENT, want, NULL);
