@@ -18,7 +18,6 @@
  * while it has paths.
  */
 #include <linux/blkdev.h>
-#include <linux/hdreg.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/sizes.h>
@@ -227,20 +226,35 @@ static void nvme_head_submit_bio(struct bio *bio)
 	srcu_read_unlock(&head->srcu, idx);
 }
 
+/* send every waiting bio through the head again */
 static void nvme_requeue_work(struct work_struct *work)
 {
 	struct nvme_ns_head *head = container_of(work, struct nvme_ns_head,
 						 requeue_work);
-	struct bio *bio, *next;
+	struct bio_list waiting;
+	struct bio *bio;
 
 	spin_lock_irq(&head->requeue_lock);
-	next = bio_list_get(&head->requeue_list);
+	waiting = head->requeue_list;
+	bio_list_init(&head->requeue_list);
 	spin_unlock_irq(&head->requeue_lock);
 
-	while ((bio = next) != NULL) {
-		next = bio->bi_next;
-		bio->bi_next = NULL;
+	while ((bio = bio_list_pop(&waiting)))
 		submit_bio_noacct(bio);
+}
+
+/* the ANA state an ANA status reports, 0 for any other status */
+static u8 nvme_ana_state_of_status(u16 status)
+{
+	switch (NVME_STATUS_CODE(status)) {
+	case NVME_SC_ANA_PERSISTENT_LOSS:
+		return NVME_ANA_PERSISTENT_LOSS;
+	case NVME_SC_ANA_INACCESSIBLE:
+		return NVME_ANA_INACCESSIBLE;
+	case NVME_SC_ANA_TRANSITION:
+		return NVME_ANA_CHANGE;
+	default:
+		return 0;
 	}
 }
 
@@ -256,25 +270,15 @@ bool nvme_mpath_failover(struct request *rq)
 	struct nvme_ns_head *head = ns->head;
 	unsigned long flags;
 	struct bio *bio;
+	u8 ana;
 
 	if (!head || !head->disk)
 		return false;
 	/* an ANA status: stop using the path until the log says otherwise */
-	switch (NVME_STATUS_CODE(nvme_req(rq)->status)) {
-	case NVME_SC_ANA_PERSISTENT_LOSS:
-		WRITE_ONCE(ns->ana_state, NVME_ANA_PERSISTENT_LOSS);
+	ana = nvme_ana_state_of_status(nvme_req(rq)->status);
+	if (ana) {
+		WRITE_ONCE(ns->ana_state, ana);
 		queue_work(nvme_wq, &ns->ctrl->ana_work);
-		break;
-	case NVME_SC_ANA_INACCESSIBLE:
-		WRITE_ONCE(ns->ana_state, NVME_ANA_INACCESSIBLE);
-		queue_work(nvme_wq, &ns->ctrl->ana_work);
-		break;
-	case NVME_SC_ANA_TRANSITION:
-		WRITE_ONCE(ns->ana_state, NVME_ANA_CHANGE);
-		queue_work(nvme_wq, &ns->ctrl->ana_work);
-		break;
-	default:
-		break;
 	}
 	spin_lock_irqsave(&head->requeue_lock, flags);
 	for (bio = rq->bio; bio; bio = bio->bi_next) {
@@ -369,14 +373,6 @@ static int nvme_head_bdev_ioctl(struct block_device *bdev, fmode_t mode,
 			       (void __user *)arg);
 }
 
-static int nvme_head_getgeo(struct block_device *bdev, struct hd_geometry *geo)
-{
-	geo->heads = 64;
-	geo->sectors = 32;
-	geo->cylinders = get_capacity(bdev->bd_disk) >> 11;
-	return 0;
-}
-
 static const struct block_device_operations nvme_head_bdev_ops = {
 	.owner		= THIS_MODULE,
 	.submit_bio	= nvme_head_submit_bio,
@@ -384,7 +380,7 @@ static const struct block_device_operations nvme_head_bdev_ops = {
 	.release	= nvme_head_release,
 	.ioctl		= nvme_head_bdev_ioctl,
 	.compat_ioctl	= blkdev_compat_ptr_ioctl,
-	.getgeo		= nvme_head_getgeo,
+	.getgeo		= nvme_bdev_getgeo,
 };
 
 static int nvme_head_chr_open(struct inode *inode, struct file *file)

@@ -99,9 +99,13 @@ static void nvme_bdev_release(struct gendisk *disk, fmode_t mode)
 	module_put(owner);
 }
 
-static int nvme_bdev_getgeo(struct block_device *bdev, struct hd_geometry *geo)
+/**
+ * nvme_bdev_getgeo() - made-up geometry for tools that still ask
+ * @bdev: a namespace or multipath head block device
+ * @geo: filled in
+ */
+int nvme_bdev_getgeo(struct block_device *bdev, struct hd_geometry *geo)
 {
-	/* a made-up geometry for tools that still ask */
 	geo->heads = 64;
 	geo->sectors = 32;
 	geo->cylinders = get_capacity(bdev->bd_disk) >> 11;

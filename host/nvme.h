@@ -506,6 +506,8 @@ struct nvme_ns *nvme_find_get_ns(struct nvme_ctrl *ctrl, u32 nsid);
 void nvme_put_ns(struct nvme_ns *ns);
 bool nvme_try_get_ns(struct nvme_ns *ns);
 extern const struct block_device_operations nvme_bdev_ops;
+struct hd_geometry;
+int nvme_bdev_getgeo(struct block_device *bdev, struct hd_geometry *geo);
 
 /* ioctl.c: character devices and ioctls */
 int nvme_ioctl_init(void);
