@@ -30,13 +30,13 @@ bench_fio() {
 
 	[ -n "$bench_insn" ] && [ "${bench_warm:-0}" != 1 ] &&
 		insn=${bench_insn_n:-0} && bench_insn_mark "$insn"
-	s0=$(head -n 1 /proc/stat)
+	s0=$(bench_snap)
 	out=$(fio --name="$name" --filename="$dev" --direct=1 \
 		--ioengine=libaio --rw="$rw" --bs="$bs" --iodepth="$qd" \
 		--cpus_allowed=0 \
 		--size="$size" --runtime="$runtime" --time_based \
 		--output-format=json 2>/dev/null)
-	s1=$(head -n 1 /proc/stat)
+	s1=$(bench_snap)
 	[ -n "$insn" ] && "$bench_insn" && bench_insn_n=$((insn + 1))
 	[ "${bench_warm:-0}" = 1 ] && return 0	# bench_warmup: no result
 	INSN=$insn S0=$s0 S1=$s1 python3 -c '
@@ -49,18 +49,44 @@ except (ValueError, KeyError, IndexError):
     sys.exit(0)
 iops = j["read"]["iops"] + j["write"]["iops"]
 ios = j["read"]["total_ios"] + j["write"]["total_ios"]
-a = [int(x) for x in os.environ["S0"].split()[1:]]
-b = [int(x) for x in os.environ["S1"].split()[1:]]
-d = [y - x for x, y in zip(a, b)]
+def snap(text):
+    """cpu times, and per counter the sum over CPUs (intr, softirq: the total)"""
+    r = {}
+    for ln in text.splitlines():
+        f = ln.split()
+        if f and f[0].startswith("cpu") and f[0] != "cpu":
+            c = [int(x) for x in f[1:]]
+            r[f[0]] = sum(c) - c[3] - c[4]
+            continue
+        if not f or f[0].rstrip(":") not in ("cpu", "ctxt", "intr", "softirq", "RES", "CAL", "LOC"):
+            continue
+        nums = [int(x) for x in f[1:] if x.isdigit()]
+        r[f[0].rstrip(":")] = nums if f[0] == "cpu" else nums[0] if f[0] in ("intr", "softirq") else sum(nums)
+    return r
+s0, s1 = snap(os.environ["S0"]), snap(os.environ["S1"])
+d = [y - x for x, y in zip(s0["cpu"], s1["cpu"])]
 busy = sum(d) - d[3] - d[4]		# idle, iowait
 hz = os.sysconf("SC_CLK_TCK")
 print(f"RESULT {label} {name} {int(iops)}")
 if ios:
     print(f"CPU {label} {name} {busy * 1e6 / hz / ios:.1f}")
+    ev = []
+    for k in ("ctxt", "intr", "softirq", "RES", "CAL", "LOC"):
+        ev.append(f"{k}={(s1.get(k, 0) - s0.get(k, 0)) / ios:.3f}")
+    for k in sorted(x for x in s1 if x.startswith("cpu") and x != "cpu"):
+        ev.append(f"{k}={(s1[k] - s0.get(k, 0)) * 1e6 / hz / ios:.1f}us")
+    print(f"EVENTS {label} {name} " + " ".join(ev))
 n = os.environ["INSN"]
 if n:
     print(f"INSN {label} {name} {ios} {n}")
 ' "$label" "$name" "$out"
+}
+
+# counters for bench_fio: /proc/stat and the IPI and timer lines of
+# /proc/interrupts
+bench_snap() {
+	cat /proc/stat
+	grep -E '^ *(RES|CAL|LOC):' /proc/interrupts
 }
 
 # insn mode: the marker program, when the VM has the insnprof share

@@ -32,20 +32,22 @@ def load_syms(*files):
 
 
 def profile(dump, syms):
-    """per symbol: [instructions, translation blocks]"""
+    """per symbol: [instructions, translation blocks, memory accesses,
+    entries from another page, TLB misses] (the last three 0 without the
+    plugin's tlb= mode)"""
     addrs, names = syms
-    per = collections.defaultdict(lambda: [0, 0])
+    per = collections.defaultdict(lambda: [0] * 15)
     with open(dump) as fh:
         for line in fh:
-            va, insns, tbs = (int(x, 16 if i == 0 else 10)
-                              for i, x in enumerate(line.split()))
+            va, *vals = (int(x, 16 if i == 0 else 10)
+                         for i, x in enumerate(line.split()))
             if va < 0xffff800000000000:
                 sym = "[user]"
             else:
                 i = bisect.bisect_right(addrs, va) - 1
                 sym = names[i] if i >= 0 else "[unknown]"
-            per[sym][0] += insns
-            per[sym][1] += tbs
+            for i, v in enumerate(vals):
+                per[sym][i] += v
     return per
 
 
@@ -68,9 +70,10 @@ def main():
             jobs.setdefault((kind, name), {})[side] = (int(ios), int(n))
 
     kernel = os.path.join(a.dir, "ksyms.kernel")
-    lines = ["| side | job | ours insns/IO | Debian | ratio | ours TBs/IO | Debian | ratio |",
-             "|---|---|---|---|---|---|---|---|"]
-    details = []
+    names = ["insns", "TBs", "mems", "xpage", "misses", "atomic", "sti",
+             "cli", "popf", "pushf", "tsc", "fence", "priv", "lookups",
+             "jcmiss"]
+    lines, details, shown = [], [], None
     for (kind, name), sides in jobs.items():
         if "ours" not in sides or "debian" not in sides:
             continue
@@ -79,23 +82,29 @@ def main():
             ios, n = sides[side]
             syms = load_syms(kernel, os.path.join(a.dir, f"ksyms.{n}"))
             prof[side] = profile(os.path.join(a.dir, f"d.{2 * n + 1}"), syms)
-            tot = [sum(v[i] for v in prof[side].values()) for i in (0, 1)]
+            tot = [sum(v[i] for v in prof[side].values())
+                   for i in range(len(names))]
             per_io[side] = [t / max(ios, 1) for t in tot]
+        if shown is None:
+            shown = [i for i in range(len(names)) if per_io["ours"][i]]
+            lines.append("| side | job | " + " | ".join(
+                f"ours {names[i]}/IO | Debian | ratio" for i in shown) + " |")
+            lines.append("|---|---|" + "---|---|---|" * len(shown))
         o, d = per_io["ours"], per_io["debian"]
-        lines.append(f"| {kind or '-'} | {name} | {o[0]:.0f} | {d[0]:.0f} | "
-                     f"{o[0] / d[0]:.3f} | {o[1]:.0f} | {d[1]:.0f} | "
-                     f"{o[1] / d[1]:.3f} |")
-        if a.detail:
+        lines.append(f"| {kind or '-'} | {name} | " + " | ".join(
+            f"{o[i]:.0f} | {d[i]:.0f} | {o[i] / d[i] if d[i] else 0:.3f}"
+            for i in shown) + " |")
+        for m in ([0] + [i for i in shown if i >= 2]) if a.detail else []:
             io_o, io_d = sides["ours"][0], sides["debian"][0]
             rows = []
             for s in set(prof["ours"]) | set(prof["debian"]):
-                x = prof["ours"][s][0] / io_o
-                y = prof["debian"][s][0] / io_d
+                x = prof["ours"][s][m] / io_o
+                y = prof["debian"][s][m] / io_d
                 rows.append((x - y, x, y, s))
             rows.sort(key=lambda r: -abs(r[0]))
-            details.append(f"\n{kind} {name}: instructions per I/O by symbol")
+            details.append(f"\n{kind} {name}: {names[m]} per I/O by symbol")
             details.append(f"{'ours-deb':>9} {'ours':>8} {'debian':>8}  symbol")
-            details += [f"{r[0]:9.0f} {r[1]:8.0f} {r[2]:8.0f}  {r[3]}"
+            details += [f"{r[0]:9.1f} {r[1]:8.1f} {r[2]:8.1f}  {r[3]}"
                         for r in rows[:a.detail]]
     text = "\n".join(lines + details)
     print(text)
