@@ -728,43 +728,59 @@ const char *nvme_ana_state_name(u8 state)
 }
 
 /*
- * The state of group @grpid in the last log read, 0 when the log does
- * not list it.  Every length comes from the device: each descriptor and
- * its NSID list must fit in what was read.
+ * Where the last log read puts namespace @nsid: the group whose NSID list
+ * names it (when the log was read with lists), else group *@grpid (from
+ * Identify Namespace).  Returns that group's state and sets *@grpid to
+ * it; 0 when the log has neither.  Every length comes from the device:
+ * each descriptor and its NSID list must fit in what was read.
  */
-static u8 nvme_ana_lookup(struct nvme_ctrl *ctrl, u32 grpid)
+static u8 nvme_ana_find(struct nvme_ctrl *ctrl, u32 nsid, u32 *grpid)
 {
 	const struct nvme_ana_log_hdr *hdr = ctrl->ana_log;
 	size_t pos = sizeof(*hdr);
 	unsigned int i, ngrps = le16_to_cpu(hdr->ngrps);
+	bool lists = !(ctrl->ana_lsp & NVME_ANA_LOG_RGO);
+	u8 by_id = 0;
 
 	lockdep_assert_held(&ctrl->ana_lock);
 	for (i = 0; i < ngrps; i++) {
 		const struct nvme_ana_group_desc *d;
-		u32 nnsids;
+		const __le32 *ids;
+		u32 nnsids, j;
 
 		if (pos + sizeof(*d) > ctrl->ana_log_size)
 			break;
 		d = ctrl->ana_log + pos;
 		nnsids = le32_to_cpu(d->nnsids);
-		if (le32_to_cpu(d->grpid) == grpid)
-			return d->state & 0xf;
 		if (nnsids > (ctrl->ana_log_size - pos - sizeof(*d)) / 4)
 			break;
+		if (le32_to_cpu(d->grpid) == *grpid)
+			by_id = d->state & 0xf;
+		ids = (const __le32 *)(d + 1);
+		for (j = 0; lists && j < nnsids; j++) {
+			if (le32_to_cpu(ids[j]) == nsid) {
+				*grpid = le32_to_cpu(d->grpid);
+				return d->state & 0xf;
+			}
+		}
 		pos += sizeof(*d) + (size_t)nnsids * 4;
 	}
-	return 0;
+	return by_id;
 }
 
-static void nvme_ana_set(struct nvme_ns *ns, u8 state)
+/* apply the last log to one path (a namespace may move between groups) */
+static void nvme_ana_apply(struct nvme_ns *ns)
 {
+	u32 grpid = READ_ONCE(ns->ana_grpid);
 	u8 old = READ_ONCE(ns->ana_state);
+	u8 state = nvme_ana_find(ns->ctrl, ns->nsid, &grpid);
 
-	if (!state || state == old)
+	if (!state || (state == old && grpid == ns->ana_grpid))
 		return;
+	WRITE_ONCE(ns->ana_grpid, grpid);
 	WRITE_ONCE(ns->ana_state, state);
 	dev_info(&ns->ctrl->cdev_device, "nsid %u: ANA group %u %s\n",
-		 ns->nsid, ns->ana_grpid, nvme_ana_state_name(state));
+		 ns->nsid, grpid, nvme_ana_state_name(state));
 }
 
 /**
@@ -777,7 +793,7 @@ void nvme_mpath_ana_ns(struct nvme_ns *ns)
 
 	mutex_lock(&ctrl->ana_lock);
 	if (ctrl->ana_log)
-		nvme_ana_set(ns, nvme_ana_lookup(ctrl, ns->ana_grpid));
+		nvme_ana_apply(ns);
 	mutex_unlock(&ctrl->ana_lock);
 }
 
@@ -806,7 +822,7 @@ void nvme_mpath_update_ana(struct nvme_ctrl *ctrl)
 	}
 	down_read(&ctrl->ns_lock);
 	list_for_each_entry(ns, &ctrl->namespaces, entry)
-		nvme_ana_set(ns, nvme_ana_lookup(ctrl, ns->ana_grpid));
+		nvme_ana_apply(ns);
 	up_read(&ctrl->ns_lock);
 	mutex_unlock(&ctrl->ana_lock);
 	nvme_mpath_kick(ctrl);

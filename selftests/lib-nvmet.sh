@@ -89,6 +89,9 @@ nvmet_clear() {
 		for r in "$p"/referrals/*; do
 			[ -d "$r" ] && rmdir "$r"
 		done
+		for r in "$p"/ana_groups/*; do
+			[ -d "$r" ] && [ "${r##*/}" != 1 ] && rmdir "$r"
+		done
 		rmdir "$p"
 	done
 	for s in "$NVMET_CFS"/subsystems/*; do

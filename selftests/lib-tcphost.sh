@@ -57,6 +57,27 @@ tcp_ctrl_of() {
 	return 1
 }
 
+# ctrl_on_port TRSVCID [NQN]: the controller of NQN (default $NQN1)
+# connected through the port with that service id
+ctrl_on_port() {
+	local c s a nqn=${2:-$NQN1}
+	for c in /sys/class/nvme/nvme*; do
+		s= a=
+		read -r s < "$c/subsysnqn" 2>/dev/null || continue
+		read -r a < "$c/address" 2>/dev/null || continue
+		[ "$s" = "$nqn" ] && [[ $a == *trsvcid=$1* ]] && { echo "${c##*/}"; return 0; }
+	done
+	return 1
+}
+
+# disk_ios DISK [reads|all]: I/Os completed on a (path) disk: reads, or
+# reads and writes
+disk_ios() {
+	local r _ w
+	read -r r _ _ _ w _ < "/sys/block/$1/stat"
+	if [ "${2:-all}" = reads ]; then echo "$r"; else echo $((r + w)); fi
+}
+
 # tcp_connect NQN [ARGS...]: nvme connect over TCP; prints nvmeX
 tcp_connect() {
 	local nqn=$1 out

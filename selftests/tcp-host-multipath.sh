@@ -25,25 +25,6 @@ if ! tcp_target_up || ! nvmet_port 2 tcp "$TCP_ADDR" "$PORT2" ||
 fi
 ok "target with two ports set up ($(tcp_target_kind))"
 
-# reads_of DISK: reads completed on a (path) disk
-reads_of() {
-	local r _
-	read -r r _ < "/sys/block/$1/stat"
-	echo "$r"
-}
-
-# the controllers of NQN1, by port
-ctrl_on_port() {
-	local c s a
-	for c in /sys/class/nvme/nvme*; do
-		s= a=
-		read -r s < "$c/subsysnqn" 2>/dev/null || continue
-		read -r a < "$c/address" 2>/dev/null || continue
-		[ "$s" = "$NQN1" ] && [[ $a == *trsvcid=$1* ]] && { echo "${c##*/}"; return 0; }
-	done
-	return 1
-}
-
 nvme connect -t tcp -a "$TCP_ADDR" -s "$TCP_PORT" -n "$NQN1" -c 1 -l 60 > /dev/null 2>&1
 nvme connect -t tcp -a "$TCP_ADDR" -s "$PORT2" -n "$NQN1" -c 1 -l 60 > /dev/null 2>&1
 wait_until 10 ctrl_on_port "$PORT2"
@@ -90,12 +71,12 @@ fi
 echo round-robin > "/sys/class/nvme-subsystem/$SUB/iopolicy"
 S=${SUB#nvme-subsys} N=${ns1##*n}
 pa=nvme${S}c${C1#nvme}n$N pb=nvme${S}c${C2#nvme}n$N
-ra=$(reads_of "$pa") rb=$(reads_of "$pb")
+ra=$(disk_ios "$pa" reads) rb=$(disk_ios "$pb" reads)
 dd if="/dev/$ns1" of=/dev/null bs=4k count=100 iflag=direct status=none
-ra=$(( $(reads_of "$pa") - ra )) rb=$(( $(reads_of "$pb") - rb ))
+ra=$(( $(disk_ios "$pa" reads) - ra )) rb=$(( $(disk_ios "$pb" reads) - rb ))
 check "round-robin reads use both paths ($ra, $rb)" test "$ra" -ge 25 -a "$rb" -ge 25
 
-# ANA (Linux's target has it; ours does not): an inaccessible port's path
+# ANA: an inaccessible port's path
 # is left alone until the target says it is optimized again
 echo numa > "/sys/class/nvme-subsystem/$SUB/iopolicy"
 ANA=$NVMET_CFS/ports/1/ana_groups/1/ana_state
@@ -104,9 +85,9 @@ if [ -e "$ANA" ] && [ -e "/sys/block/$pa/ana_state" ]; then
 	echo inaccessible > "$ANA"
 	check "after an ANA change event it is inaccessible" \
 		wait_until 10 grep -qx inaccessible "/sys/block/$pa/ana_state"
-	ra=$(reads_of "$pa") rb=$(reads_of "$pb")
+	ra=$(disk_ios "$pa" reads) rb=$(disk_ios "$pb" reads)
 	dd if="/dev/$ns1" of=/dev/null bs=4k count=50 iflag=direct status=none
-	ra=$(( $(reads_of "$pa") - ra )) rb=$(( $(reads_of "$pb") - rb ))
+	ra=$(( $(disk_ios "$pa" reads) - ra )) rb=$(( $(disk_ios "$pb" reads) - rb ))
 	check "reads avoid the inaccessible path ($ra, $rb)" test "$ra" -eq 0 -a "$rb" -ge 50
 	echo optimized > "$ANA"
 	check "and it comes back optimized" \

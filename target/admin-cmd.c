@@ -96,8 +96,16 @@ static void nvmet_execute_identify_ctrl(struct nvmet_req *req)
 		id->nn = 0;
 	} else {
 		id->cntrltype = NVME_CTRL_TYPE_IO;
-		id->cmic = NVME_CTRL_CMIC_MULTI_CTRL;
-		id->oaes = cpu_to_le32(NVME_OAES_NS_ATTR);
+		/* a subsystem may have several ports, controllers, paths */
+		id->cmic = NVME_CTRL_CMIC_MULTI_PORT |
+			NVME_CTRL_CMIC_MULTI_CTRL | NVME_CTRL_CMIC_ANA;
+		id->oaes = cpu_to_le32(NVME_OAES_NS_ATTR |
+				       NVME_OAES_ANA_CHANGE);
+		/* reports all five states; groups change at runtime */
+		id->anacap = 0x1f;
+		id->anatt = NVMET_ANATT;
+		id->anagrpmax = cpu_to_le32(NVMET_MAX_ANAGRPS);
+		id->nanagrpid = cpu_to_le32(NVMET_MAX_ANAGRPS);
 		id->nn = cpu_to_le32(NVMET_MAX_NAMESPACES);
 		id->mnan = cpu_to_le32(NVMET_MAX_NAMESPACES);
 		id->oncs = cpu_to_le16(NVME_ONCS_DSM | NVME_ONCS_WRITE_ZEROES);
@@ -158,6 +166,7 @@ static void nvmet_execute_identify_ns(struct nvmet_req *req)
 		id->nlbaf = 0;
 		id->flbas = 0;
 		id->nmic = NVME_NMIC_SHARED;
+		id->anagrpid = cpu_to_le32(READ_ONCE(ns->anagrpid));
 		id->lbaf[0].ds = ns->blksize_shift;
 		memcpy(id->nguid, ns->nguid, sizeof(id->nguid));
 		nvmet_ns_eui64(ns, id->eui64);
@@ -407,6 +416,18 @@ static void nvmet_execute_get_log(struct nvmet_req *req)
 		status = nvmet_log_to_sgl(req, log, NVMET_MAX_CHANGED_NS * 4);
 		nvmet_clear_aen(req, NVME_AEC_NS_ATTR);
 		break;
+	case NVME_LOG_ANA: {
+		bool rgo = (nvmet_cdw(req, 10) >> 8) & NVME_ANA_LOG_RGO;
+		size_t len;
+		void *ana = nvmet_ana_log_build(req, rgo, &len);
+
+		status = ana ? nvmet_log_to_sgl(req, ana, len) :
+			NVME_SC_INTERNAL;
+		kvfree(ana);
+		if (!status)
+			nvmet_clear_aen(req, NVME_AEC_ANA_CHANGE);
+		break;
+	}
 	case NVME_LOG_CMD_EFFECTS: {
 		__le32 *acs = (__le32 *)log, *iocs = acs + 256;
 		static const u8 admin[] = {
@@ -462,7 +483,8 @@ static u32 nvmet_nr_queues_result(struct nvmet_ctrl *ctrl)
 
 static u32 nvmet_aen_supported(struct nvmet_ctrl *ctrl)
 {
-	return nvmet_is_disc(ctrl) ? NVME_AEC_DISC_CHANGE : NVME_AEC_NS_ATTR;
+	return nvmet_is_disc(ctrl) ? NVME_AEC_DISC_CHANGE :
+		NVME_AEC_NS_ATTR | NVME_AEC_ANA_CHANGE;
 }
 
 static void nvmet_execute_set_features(struct nvmet_req *req)

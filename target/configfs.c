@@ -5,7 +5,7 @@
  *
  *   subsystems/<nqn>/attr_*, allowed_hosts/ (links), namespaces/<nsid>/
  *   ports/<id>/addr_*, param_*, subsystems/ (links), referrals/<name>/,
- *        ana_groups/1/ana_state
+ *        ana_groups/<grpid>/ana_state (target/ana.c)
  *   hosts/<nqn>/
  *
  * Every write is validated (-EINVAL plus a rate limited line); attributes
@@ -20,8 +20,6 @@
 #include <linux/kstrtox.h>
 #include <linux/blkdev.h>
 #include "nvmet.h"
-
-#define NVMET_MAX_ANAGRPS	128
 
 static const struct config_item_type subsys_ct;
 static const struct config_item_type host_ct;
@@ -206,18 +204,21 @@ CONFIGFS_ATTR(ns_cfs_, buffered_io);
 
 static ssize_t ns_cfs_ana_grpid_show(struct config_item *item, char *page)
 {
-	return sysfs_emit(page, "1\n");
+	return sysfs_emit(page, "%u\n", READ_ONCE(to_ns(item)->anagrpid));
 }
 
 static ssize_t ns_cfs_ana_grpid_store(struct config_item *item,
 				      const char *page, size_t count)
 {
 	u32 grpid;
+	int ret;
 
-	/* only the default ANA group exists */
-	if (kstrtou32(page, 0, &grpid) || grpid != 1)
+	if (kstrtou32(page, 0, &grpid)) {
+		pr_err_ratelimited("ana_grpid: not a number\n");
 		return -EINVAL;
-	return count;
+	}
+	ret = nvmet_ns_set_ana_grpid(to_ns(item), grpid);
+	return ret ? ret : count;
 }
 CONFIGFS_ATTR(ns_cfs_, ana_grpid);
 
@@ -1080,49 +1081,6 @@ static const struct config_item_type referrals_ct = {
 	.ct_group_ops = &referrals_gops,
 };
 
-/* ana_groups/1/ana_state: only the default, always optimized group */
-static ssize_t port_cfs_ana_state_show(struct config_item *item, char *page)
-{
-	return sysfs_emit(page, "optimized\n");
-}
-
-static ssize_t port_cfs_ana_state_store(struct config_item *item,
-					const char *page, size_t count)
-{
-	size_t len = nvmet_vlen(page, count);
-
-	if (len != 9 || memcmp(page, "optimized", 9))
-		return -EINVAL;
-	return count;
-}
-CONFIGFS_ATTR(port_cfs_, ana_state);
-
-static struct configfs_attribute *nvmet_ana_group_attrs[] = {
-	&port_cfs_attr_ana_state,
-	NULL,
-};
-
-static const struct config_item_type ana_group_ct = {
-	.ct_owner = THIS_MODULE,
-	.ct_attrs = nvmet_ana_group_attrs,
-};
-
-static struct config_group *nvmet_ana_groups_make(struct config_group *group,
-						  const char *name)
-{
-	pr_err_ratelimited("ANA groups other than 1 are not supported\n");
-	return ERR_PTR(-EINVAL);
-}
-
-static struct configfs_group_operations ana_groups_gops = {
-	.make_group = nvmet_ana_groups_make,
-};
-
-static const struct config_item_type ana_groups_ct = {
-	.ct_owner = THIS_MODULE,
-	.ct_group_ops = &ana_groups_gops,
-};
-
 static void nvmet_real_port_release(struct config_item *item)
 {
 	struct nvmet_port *port = to_port(item);
@@ -1165,12 +1123,7 @@ static struct config_group *nvmet_port_make(struct config_group *group,
 	config_group_init_type_name(&port->referrals_group, "referrals",
 				    &referrals_ct);
 	configfs_add_default_group(&port->referrals_group, &port->group);
-	config_group_init_type_name(&port->ana_group, "ana_groups",
-				    &ana_groups_ct);
-	configfs_add_default_group(&port->ana_group, &port->group);
-	config_group_init_type_name(&port->ana_default_group, "1",
-				    &ana_group_ct);
-	configfs_add_default_group(&port->ana_default_group, &port->ana_group);
+	nvmet_port_ana_init(port);
 	return &port->group;
 }
 

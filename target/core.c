@@ -582,6 +582,7 @@ struct nvmet_ns *nvmet_ns_alloc(struct nvmet_subsys *subsys, u32 nsid)
 		return NULL;
 	ns->subsys = subsys;
 	ns->nsid = nsid;
+	ns->anagrpid = NVMET_DEFAULT_ANAGRP;
 	uuid_gen(&ns->uuid);
 	init_completion(&ns->disable_done);
 	return ns;
@@ -625,21 +626,15 @@ static void nvmet_recompute_max_nsid(struct nvmet_subsys *subsys)
 void nvmet_ns_changed(struct nvmet_subsys *subsys, u32 nsid)
 {
 	struct nvmet_ctrl *ctrl;
-	bool send;
 
 	list_for_each_entry(ctrl, &subsys->ctrls, subsys_entry) {
 		mutex_lock(&ctrl->lock);
 		nvmet_changed_ns_add(ctrl->changed_ns, &ctrl->nr_changed_ns,
 				     NVMET_MAX_CHANGED_NS, nsid);
-		send = (ctrl->aen_enabled & NVME_AEC_NS_ATTR) &&
-			!(ctrl->aen_masked & NVME_AEC_NS_ATTR);
-		if (send)
-			ctrl->aen_masked |= NVME_AEC_NS_ATTR;
 		mutex_unlock(&ctrl->lock);
-		if (send)
-			nvmet_add_async_event(ctrl, NVME_AER_TYPE_NOTICE,
-					      NVME_AER_NOTICE_NS_CHANGED,
-					      NVME_LOG_CHANGED_NS);
+		nvmet_send_notice(ctrl, NVME_AEC_NS_ATTR,
+				  NVME_AER_NOTICE_NS_CHANGED,
+				  NVME_LOG_CHANGED_NS);
 	}
 }
 
@@ -879,6 +874,24 @@ void nvmet_add_async_event(struct nvmet_ctrl *ctrl, u8 type, u8 info, u8 lid)
 	queue_work(nvmet_wq, &ctrl->async_event_work);
 }
 
+/*
+ * Queue a notice of class @aec_bit (NVME_AEC_*) unless the host disabled
+ * the class or has not read the log page of the last one yet: one notice
+ * per class until nvmet_clear_aen() re-arms it.
+ */
+void nvmet_send_notice(struct nvmet_ctrl *ctrl, u32 aec_bit, u8 info, u8 lid)
+{
+	bool send;
+
+	mutex_lock(&ctrl->lock);
+	send = (ctrl->aen_enabled & aec_bit) && !(ctrl->aen_masked & aec_bit);
+	if (send)
+		ctrl->aen_masked |= aec_bit;
+	mutex_unlock(&ctrl->lock);
+	if (send)
+		nvmet_add_async_event(ctrl, NVME_AER_TYPE_NOTICE, info, lid);
+}
+
 /* Reading a log page re-arms its notice unless the host set RAE. */
 void nvmet_clear_aen(struct nvmet_req *req, u32 aen_bit)
 {
@@ -895,7 +908,6 @@ void nvmet_clear_aen(struct nvmet_req *req, u32 aen_bit)
 void nvmet_disc_changed(struct nvmet_port *port, struct nvmet_subsys *subsys)
 {
 	struct nvmet_ctrl *ctrl;
-	bool send;
 
 	nvmet_genctr++;
 	mutex_lock(&nvmet_disc_subsys->lock);
@@ -904,16 +916,9 @@ void nvmet_disc_changed(struct nvmet_port *port, struct nvmet_subsys *subsys)
 			continue;
 		if (subsys && !nvmet_host_allowed(subsys, ctrl->hostnqn))
 			continue;
-		mutex_lock(&ctrl->lock);
-		send = (ctrl->aen_enabled & NVME_AEC_DISC_CHANGE) &&
-			!(ctrl->aen_masked & NVME_AEC_DISC_CHANGE);
-		if (send)
-			ctrl->aen_masked |= NVME_AEC_DISC_CHANGE;
-		mutex_unlock(&ctrl->lock);
-		if (send)
-			nvmet_add_async_event(ctrl, NVME_AER_TYPE_NOTICE,
-					      NVME_AER_NOTICE_DISC_CHANGED,
-					      NVME_LOG_DISCOVERY);
+		nvmet_send_notice(ctrl, NVME_AEC_DISC_CHANGE,
+				  NVME_AER_NOTICE_DISC_CHANGED,
+				  NVME_LOG_DISCOVERY);
 	}
 	mutex_unlock(&nvmet_disc_subsys->lock);
 }

@@ -286,6 +286,9 @@ u16 nvmet_parse_io_cmd(struct nvmet_req *req)
 		return NVMET_ERR(NVME_SC_INVALID_NS);
 	}
 	req->ns = ns;	/* dropped by nvmet_req_complete() */
+	status = nvmet_ana_io_status(req->sq->ctrl, ns);
+	if (status)
+		return status;
 	nsze = (u64)ns->size >> ns->blksize_shift;
 	status = nvmet_io_cmd_check(req->cmd, nsze, ns->blksize_shift,
 				    req->transfer_len, &req->data_len,

@@ -10,6 +10,8 @@
  *  subsys->lock (mutex)    namespaces of one subsystem, its controllers,
  *                          its attributes.
  *  ctrl->lock (mutex)      CC/CSTS, AER state, changed namespace list.
+ *
+ * nvmet_ana_sem (target/ana.c) nests outside nvmet_config_sem.
  */
 #ifndef NVMET_OOT_CORE_H
 #define NVMET_OOT_CORE_H
@@ -22,6 +24,7 @@
 #define NVMET_MDTS_DEFAULT	8	/* 1 MiB unless the transport says */
 #define NVMET_NR_QUEUES_MAX	NVMET_NR_QUEUES	/* attr_qid_max limit */
 #define NVMET_DEFAULT_VS	0x10300	/* NVMe 1.3 */
+#define NVMET_DEFAULT_ANAGRP	1	/* every port has it, every ns starts in it */
 
 /**
  * struct nvmet_ns - one namespace
@@ -39,6 +42,7 @@
  * @file: file backend
  * @size: bytes
  * @blksize_shift: logical block size as a power of two
+ * @anagrpid: ANA group (target/ana.c)
  * @group: configfs namespaces/<nsid>/
  */
 struct nvmet_ns {
@@ -55,6 +59,7 @@ struct nvmet_ns {
 	struct file *file;
 	loff_t size;
 	u8 blksize_shift;
+	u32 anagrpid;
 	struct config_group group;
 };
 
@@ -182,8 +187,23 @@ u16 nvmet_copy_to_sgl(struct nvmet_req *req, u32 off, const void *buf,
 u16 nvmet_copy_from_sgl(struct nvmet_req *req, u32 off, void *buf, size_t len);
 u16 nvmet_zero_sgl(struct nvmet_req *req, u32 off, size_t len);
 void nvmet_set_result(struct nvmet_req *req, u32 dw0);
+void nvmet_send_notice(struct nvmet_ctrl *ctrl, u32 aec_bit, u8 info, u8 lid);
 void nvmet_disc_changed(struct nvmet_port *port, struct nvmet_subsys *subsys);
 void nvmet_ns_changed(struct nvmet_subsys *subsys, u32 nsid);
+
+/* ana.c */
+void nvmet_port_ana_init(struct nvmet_port *port);
+int nvmet_ns_set_ana_grpid(struct nvmet_ns *ns, u32 grpid);
+void *nvmet_ana_log_build(struct nvmet_req *req, bool rgo, size_t *len);
+
+/* the status of I/O to @ns on @ctrl: 0, or the path status of its group */
+static inline u16 nvmet_ana_io_status(const struct nvmet_ctrl *ctrl,
+				      const struct nvmet_ns *ns)
+{
+	if (!ctrl->port)
+		return 0;
+	return nvmet_ana_state_status(READ_ONCE(ctrl->port->ana_state[READ_ONCE(ns->anagrpid)]));
+}
 
 /* fabrics-cmd.c */
 u16 nvmet_parse_connect_cmd(struct nvmet_req *req);

@@ -75,6 +75,7 @@
 #include <linux/scatterlist.h>
 #include <linux/configfs.h>
 #include <linux/xarray.h>
+#include <linux/bitmap.h>
 #include <linux/uuid.h>
 #include <linux/bio.h>
 #include <linux/fs.h>
@@ -89,6 +90,8 @@
 #define NVMET_AERL		4	/* outstanding AERs per controller */
 #define NVMET_KAS		10	/* keep-alive granularity, 100 ms units */
 #define NVMET_MAX_NAMESPACES	1024
+#define NVMET_MAX_ANAGRPS	128	/* ANA group ids 1..128 */
+#define NVMET_ANATT		10	/* ANA transition time, seconds */
 #define NVMET_DEFAULT_INLINE	PAGE_SIZE	/* param_inline_data_size */
 #define NVMET_MAX_INLINE	(128 * 1024)
 #define NVMET_ERR_SLOTS		64	/* Error Information log entries kept */
@@ -165,6 +168,18 @@ void nvmet_unregister_transport(const struct nvmet_fabrics_ops *ops);
 /* ---- Ports ---- */
 
 /**
+ * struct nvmet_ana_group - one ANA group of a port: ports/<id>/ana_groups/<grpid>
+ * @group: its configfs directory (attribute ana_state)
+ * @port: the port
+ * @grpid: ANA group id, 1 to %NVMET_MAX_ANAGRPS
+ */
+struct nvmet_ana_group {
+	struct config_group group;
+	struct nvmet_port *port;
+	u32 grpid;
+};
+
+/**
  * struct nvmet_port - one configfs port
  * @entry: in the global port list (nvmet_config_sem)
  * @portid: the port id (configfs directory name), shown in discovery
@@ -184,8 +199,11 @@ void nvmet_unregister_transport(const struct nvmet_fabrics_ops *ops);
  * @group: configfs group of the port
  * @subsys_group: ports/<id>/subsystems/
  * @referrals_group: ports/<id>/referrals/
- * @ana_group: ports/<id>/ana_groups/ (shape only)
- * @ana_default_group: ana_groups/1
+ * @ana_group: ports/<id>/ana_groups/
+ * @ana_default: ana_groups/1, always there
+ * @ana_state: the state of each ANA group id through this port (index 0
+ *	unused); a group the port has no directory for is inaccessible
+ * @ana_present: the group ids with a directory under @ana_group
  * @is_referral: this object is a referral entry, not a real port
  * @parent: for a referral, its port
  * @nr_ctrls: controllers created through this port (core internal)
@@ -209,7 +227,9 @@ struct nvmet_port {
 	struct config_group subsys_group;
 	struct config_group referrals_group;
 	struct config_group ana_group;
-	struct config_group ana_default_group;
+	struct nvmet_ana_group ana_default;
+	u8 ana_state[NVMET_MAX_ANAGRPS + 1];
+	DECLARE_BITMAP(ana_present, NVMET_MAX_ANAGRPS + 1);
 	bool is_referral;
 	struct nvmet_port *parent;
 	atomic_t nr_ctrls;

@@ -289,6 +289,83 @@ const char *nvmet_treq_name(u8 val)
 	return table_name(treqs, ARRAY_SIZE(treqs), val & NVMF_TREQ_SECURE_MASK);
 }
 
+/* ANA group states as ports/<id>/ana_groups/<grpid>/ana_state spells them */
+static const struct name_val ana_states[] = {
+	{ "optimized", NVME_ANA_OPTIMIZED },
+	{ "non-optimized", NVME_ANA_NONOPTIMIZED },
+	{ "inaccessible", NVME_ANA_INACCESSIBLE },
+	{ "persistent-loss", NVME_ANA_PERSISTENT_LOSS },
+	{ "change", NVME_ANA_CHANGE },
+};
+
+int nvmet_ana_state_parse(const char *s, u8 *state)
+{
+	return table_parse(ana_states, ARRAY_SIZE(ana_states), s, state);
+}
+
+const char *nvmet_ana_state_name(u8 state)
+{
+	return table_name(ana_states, ARRAY_SIZE(ana_states), state);
+}
+
+/*
+ * What a command to a namespace of a group in @state gets: success for
+ * the two usable states, else the path status that tells the host to try
+ * another controller (no DNR).
+ */
+u16 nvmet_ana_state_status(u8 state)
+{
+	switch (state) {
+	case NVME_ANA_OPTIMIZED:
+	case NVME_ANA_NONOPTIMIZED:
+		return NVME_SC_SUCCESS;
+	case NVME_ANA_PERSISTENT_LOSS:
+		return NVME_SC_ANA_PERSISTENT_LOSS;
+	case NVME_ANA_CHANGE:
+		return NVME_SC_ANA_TRANSITION;
+	default:
+		return NVME_SC_ANA_INACCESSIBLE;
+	}
+}
+
+/* An ANA log page with no groups yet: @buf holds at least the header. */
+void nvmet_ana_log_init(void *buf, u64 chgcnt)
+{
+	struct nvme_ana_log_hdr *h = buf;
+
+	memset(h, 0, sizeof(*h));
+	h->chgcnt = cpu_to_le64(chgcnt);
+}
+
+/*
+ * Append one group descriptor and its @nnsids NSIDs to the log page of
+ * @len bytes in @buf (@cap bytes big).  Returns the new length, or 0 when
+ * it would not fit (the page is then unchanged).
+ */
+size_t nvmet_ana_log_add(void *buf, size_t len, size_t cap, u32 grpid,
+			 u8 state, u64 chgcnt, const u32 *nsids, u32 nnsids)
+{
+	struct nvme_ana_log_hdr *h = buf;
+	struct nvme_ana_group_desc *d;
+	size_t need = sizeof(*d) + (size_t)nnsids * sizeof(__le32);
+	__le32 *list;
+	u32 i;
+
+	if (len < sizeof(*h) || len > cap || cap - len < need)
+		return 0;
+	d = (struct nvme_ana_group_desc *)((u8 *)buf + len);
+	memset(d, 0, sizeof(*d));
+	d->grpid = cpu_to_le32(grpid);
+	d->nnsids = cpu_to_le32(nnsids);
+	d->chgcnt = cpu_to_le64(chgcnt);
+	d->state = state & 0xf;
+	list = (__le32 *)(d + 1);
+	for (i = 0; i < nnsids; i++)
+		list[i] = cpu_to_le32(nsids[i]);
+	h->ngrps = cpu_to_le16(le16_to_cpu(h->ngrps) + 1);
+	return len + need;
+}
+
 /* Copy a C string into a fixed ASCII field, padding with @pad. */
 void nvmet_copy_padded(u8 *dst, size_t dlen, const char *src, u8 pad)
 {

@@ -2,7 +2,8 @@
 /*
  * Kernel-independent pieces of the target: name checks, configfs value
  * parsing, range checks, log page windows, discovery entries, the changed
- * namespace list and the command parser's length rules.  Plain C: built
+ * namespace list, ANA states and log page, and the command parser's length
+ * rules.  Plain C: built
  * into nvmet.ko and into the userspace unit tests (tests/unit/nvmet_*).
  */
 #ifndef NVMET_OOT_PLAIN_H
@@ -82,6 +83,14 @@ void nvmet_disc_fill_hdr(struct nvmf_disc_log_hdr *h, u64 genctr, u64 numrec);
 
 void nvmet_changed_ns_add(__le32 *list, unsigned int *nr, unsigned int max,
 			  u32 nsid);
+
+/* ANA: configfs state names, the I/O status of a state, the log page */
+int nvmet_ana_state_parse(const char *s, u8 *state);
+const char *nvmet_ana_state_name(u8 state);
+u16 nvmet_ana_state_status(u8 state);
+void nvmet_ana_log_init(void *buf, u64 chgcnt);
+size_t nvmet_ana_log_add(void *buf, size_t len, size_t cap, u32 grpid,
+			 u8 state, u64 chgcnt, const u32 *nsids, u32 nnsids);
 
 u16 nvmet_cc_check(u32 cc);
 

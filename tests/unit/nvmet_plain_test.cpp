@@ -2,8 +2,8 @@
 /*
  * Unit tests for target/nvmet_plain.c: configfs value parsing, NQN and
  * name checks, LBA range checks, Get Log Page windows, discovery log
- * entries, the Changed Namespace List, CC and Connect checks, and the
- * fabrics wire layout.
+ * entries, the Changed Namespace List, ANA states and log page, CC and
+ * Connect checks, and the fabrics wire layout.
  */
 #include <gtest/gtest.h>
 
@@ -224,6 +224,76 @@ TEST(NvmetChangedNs, DedupAndOverflow)
 	EXPECT_EQ(NVME_NSID_ALL, le32_to_cpu(list[0]));
 	nvmet_changed_ns_add(list, &nr, 4, 8);
 	EXPECT_EQ(1u, nr);
+}
+
+TEST(NvmetAna, StateNames)
+{
+	uint8_t v = 0;
+
+	EXPECT_EQ(0, nvmet_ana_state_parse("optimized\n", &v));
+	EXPECT_EQ(NVME_ANA_OPTIMIZED, v);
+	EXPECT_EQ(0, nvmet_ana_state_parse("non-optimized", &v));
+	EXPECT_EQ(NVME_ANA_NONOPTIMIZED, v);
+	EXPECT_EQ(0, nvmet_ana_state_parse("persistent-loss\n", &v));
+	EXPECT_EQ(NVME_ANA_PERSISTENT_LOSS, v);
+	EXPECT_EQ(0, nvmet_ana_state_parse("change", &v));
+	EXPECT_EQ(NVME_ANA_CHANGE, v);
+	EXPECT_NE(0, nvmet_ana_state_parse("optimised", &v));
+	EXPECT_NE(0, nvmet_ana_state_parse("", &v));
+	EXPECT_NE(0, nvmet_ana_state_parse("inaccessible ", &v));
+	EXPECT_STREQ("inaccessible", nvmet_ana_state_name(NVME_ANA_INACCESSIBLE));
+	EXPECT_EQ(nullptr, nvmet_ana_state_name(0));
+}
+
+TEST(NvmetAna, IoStatusIsAPathErrorWithoutDnr)
+{
+	EXPECT_EQ(0, nvmet_ana_state_status(NVME_ANA_OPTIMIZED));
+	EXPECT_EQ(0, nvmet_ana_state_status(NVME_ANA_NONOPTIMIZED));
+	EXPECT_EQ(NVME_SC_ANA_INACCESSIBLE,
+		  nvmet_ana_state_status(NVME_ANA_INACCESSIBLE));
+	EXPECT_EQ(NVME_SC_ANA_PERSISTENT_LOSS,
+		  nvmet_ana_state_status(NVME_ANA_PERSISTENT_LOSS));
+	EXPECT_EQ(NVME_SC_ANA_TRANSITION, nvmet_ana_state_status(NVME_ANA_CHANGE));
+	for (unsigned int s = 0; s < 256; s++)
+		EXPECT_EQ(0, nvmet_ana_state_status(s) & NVME_STATUS_DNR);
+}
+
+TEST(NvmetAna, LogPage)
+{
+	std::vector<uint8_t> buf(16 + 2 * 32 + 3 * 4 + 7, 0xee);
+	const uint32_t nsids[] = { 1, 7, 1024 };
+	size_t len;
+
+	nvmet_ana_log_init(buf.data(), 0x1122334455ull);
+	len = nvmet_ana_log_add(buf.data(), 16, buf.size(), 1,
+				NVME_ANA_OPTIMIZED, 9, nsids, 3);
+	ASSERT_EQ(16u + 32 + 12, len);
+	len = nvmet_ana_log_add(buf.data(), len, buf.size(), 5,
+				NVME_ANA_INACCESSIBLE, 9, nullptr, 0);
+	ASSERT_EQ(16u + 64 + 12, len);
+	/* no room for one more descriptor: refused, page unchanged */
+	EXPECT_EQ(0u, nvmet_ana_log_add(buf.data(), len, buf.size(), 6,
+					NVME_ANA_OPTIMIZED, 9, nullptr, 0));
+	EXPECT_EQ(0u, nvmet_ana_log_add(buf.data(), buf.size() + 1, buf.size(),
+					6, NVME_ANA_OPTIMIZED, 9, nullptr, 0));
+
+	const auto *h = reinterpret_cast<const nvme_ana_log_hdr *>(buf.data());
+	EXPECT_EQ(0x1122334455ull, h->chgcnt);
+	EXPECT_EQ(2, h->ngrps);
+	const auto *d = reinterpret_cast<const nvme_ana_group_desc *>(h + 1);
+	EXPECT_EQ(1u, d->grpid);
+	EXPECT_EQ(3u, d->nnsids);
+	EXPECT_EQ(9u, d->chgcnt);
+	EXPECT_EQ(NVME_ANA_OPTIMIZED, d->state);
+	const auto *l = reinterpret_cast<const uint32_t *>(d + 1);
+	EXPECT_EQ(1u, l[0]);
+	EXPECT_EQ(7u, l[1]);
+	EXPECT_EQ(1024u, l[2]);
+	const auto *d2 = reinterpret_cast<const nvme_ana_group_desc *>(l + 3);
+	EXPECT_EQ(5u, d2->grpid);
+	EXPECT_EQ(0u, d2->nnsids);
+	EXPECT_EQ(NVME_ANA_INACCESSIBLE, d2->state);
+	EXPECT_EQ(0xee, buf[len]);
 }
 
 TEST(NvmetCc, Check)
