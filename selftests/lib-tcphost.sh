@@ -70,6 +70,19 @@ ctrl_on_port() {
 	return 1
 }
 
+# tcp_connect_both PORT2 [ARGS...]: connect NQN1 through $TCP_PORT and
+# PORT2 (nvme connect ARGS) and set C1 and C2 to the two controllers;
+# fails unless both are there with NQN1's two namespaces
+tcp_connect_both() {
+	local p2=$1
+	shift
+	nvme connect -t tcp -a "$TCP_ADDR" -s "$TCP_PORT" -n "$NQN1" "$@" > /dev/null 2>&1
+	nvme connect -t tcp -a "$TCP_ADDR" -s "$p2" -n "$NQN1" "$@" > /dev/null 2>&1
+	wait_until 10 ctrl_on_port "$p2"
+	C1=$(ctrl_on_port "$TCP_PORT") C2=$(ctrl_on_port "$p2")
+	[ -n "$C1" ] && [ -n "$C2" ] && tcp_wait_ns "$C2" 2 10
+}
+
 # disk_ios DISK [reads|all]: I/Os completed on a (path) disk: reads, or
 # reads and writes
 disk_ios() {

@@ -432,6 +432,30 @@ fio_loop_failed() {
 	return 0
 }
 
+# fio_verify_start NAME DEV SIZE RUNTIME: verified random writes on DEV
+# in the background for RUNTIME seconds (log /tmp/fio-NAME.log, pid in
+# FIO_PID); fio_verify_end DESC waits and prints the result.
+fio_verify_start() {
+	FIO_LOG=/tmp/fio-$1.log
+	fio --name="$1" --filename="$2" --ioengine=libaio --direct=1 \
+		--rw=randwrite --bsrange=4k-64k --iodepth=16 --size="$3" \
+		--verify=crc32c --verify_backlog=32 --verify_fatal=1 --time_based \
+		--runtime="$4" --output="$FIO_LOG" > /dev/null 2>&1 &
+	FIO_PID=$!
+}
+fio_verify_end() {
+	local rc
+
+	wait "$FIO_PID"
+	rc=$?
+	if [ $rc -eq 0 ] && fio_ok "$FIO_LOG"; then
+		ok "$1"
+	else
+		not_ok "$1" "fio exit status $rc"
+		diag "$(grep -E 'err=|verify|error' "$FIO_LOG" | head -n 10)"
+	fi
+}
+
 # wait_pid PID TIMEOUT_SEC: wait until PID (not a child of ours) is gone
 wait_pid() {
 	local i

@@ -59,11 +59,7 @@ path_is() {
 	[ "$s" = "$2" ]
 }
 
-nvme connect -t tcp -a "$TCP_ADDR" -s "$TCP_PORT" -n "$NQN1" -l 60 > /dev/null 2>&1
-nvme connect -t tcp -a "$TCP_ADDR" -s "$PORT2" -n "$NQN1" -l 60 > /dev/null 2>&1
-wait_until 10 ctrl_on_port "$PORT2"
-C1=$(ctrl_on_port "$TCP_PORT") C2=$(ctrl_on_port "$PORT2")
-if [ -z "$C1" ] || [ -z "$C2" ] || ! tcp_wait_ns "$C2" 2 10; then
+if ! tcp_connect_both "$PORT2" -l 60; then
 	not_ok "connect through both ports" "C1='$C1' C2='$C2'"
 	fail_rest "not connected"
 	ktap_finish
@@ -114,12 +110,7 @@ check "ana_groups/0, /129 and /x cannot be made" \
 	bash -c "! mkdir $NVMET_CFS/ports/1/ana_groups/0 && ! mkdir $NVMET_CFS/ports/1/ana_groups/129 && ! mkdir $NVMET_CFS/ports/1/ana_groups/x"
 
 # port 1's group 1 inaccessible, then optimized, under verified fio
-log=/tmp/fio-ana.log
-fio --name=ana --filename="/dev/$ns1" --ioengine=libaio --direct=1 \
-	--rw=randwrite --bsrange=4k-64k --iodepth=16 --size=48M \
-	--verify=crc32c --verify_backlog=32 --verify_fatal=1 --time_based \
-	--runtime=10 --output="$log" > /dev/null 2>&1 &
-fio_pid=$!
+fio_verify_start ana "/dev/$ns1" 48M 10
 sleep 2
 _nvmet_w inaccessible "$G1/ana_state"
 check "port 1 inaccessible: the host's path follows" wait_until 10 path_is "$p1n1" inaccessible
@@ -127,14 +118,7 @@ ra=$(disk_ios "$p1n1")
 sleep 2
 check_eq "no I/O on the inaccessible path" "$(( $(disk_ios "$p1n1") - ra ))" 0
 _nvmet_w optimized "$G1/ana_state"
-wait "$fio_pid"
-rc=$?
-if [ $rc -eq 0 ] && fio_ok "$log"; then
-	ok "fio across the state changes: no error, data verified"
-else
-	not_ok "fio across the state changes: no error, data verified" "fio exit status $rc"
-	diag "$(grep -E 'err=|verify|error' "$log" | head -n 10)"
-fi
+fio_verify_end "fio across the state changes: no error, data verified"
 
 # both paths in ANA change: I/O waits, then completes
 _nvmet_w change "$G1/ana_state"

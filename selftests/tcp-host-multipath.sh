@@ -25,11 +25,7 @@ if ! tcp_target_up || ! nvmet_port 2 tcp "$TCP_ADDR" "$PORT2" ||
 fi
 ok "target with two ports set up ($(tcp_target_kind))"
 
-nvme connect -t tcp -a "$TCP_ADDR" -s "$TCP_PORT" -n "$NQN1" -c 1 -l 60 > /dev/null 2>&1
-nvme connect -t tcp -a "$TCP_ADDR" -s "$PORT2" -n "$NQN1" -c 1 -l 60 > /dev/null 2>&1
-wait_until 10 ctrl_on_port "$PORT2"
-C1=$(ctrl_on_port "$TCP_PORT") C2=$(ctrl_on_port "$PORT2")
-if [ -z "$C1" ] || [ -z "$C2" ] || ! tcp_wait_ns "$C2" 2 10; then
+if ! tcp_connect_both "$PORT2" -c 1 -l 60; then
 	not_ok "connect through both ports" "C1='$C1' C2='$C2'"
 	fail_rest "not connected"
 	ktap_finish
@@ -44,12 +40,7 @@ check_eq "both controllers reach namespace 1 through one head" \
 check_eq "nvme list shows each namespace once" \
 	"$(nvme list -o json | grep -c '"DevicePath"')" 2
 
-log=/tmp/fio-mp.log
-fio --name=mp --filename="/dev/$ns1" --ioengine=libaio --direct=1 \
-	--rw=randwrite --bsrange=4k-64k --iodepth=16 --size=64M \
-	--verify=crc32c --verify_backlog=32 --verify_fatal=1 --time_based \
-	--runtime=14 --output="$log" > /dev/null 2>&1 &
-fio_pid=$!
+fio_verify_start mp "/dev/$ns1" 64M 14
 sleep 3
 nvmet_unlink 1 "$NQN1"
 wait_until 10 bash -c "[ \"\$(cat /sys/class/nvme/$C1/state)\" != live ]"
@@ -59,14 +50,7 @@ check "a read completes through the other path meanwhile" \
 sleep 4
 nvmet_link 1 "$NQN1"
 check "the first path reconnects" wait_until 20 ctrl_live "$C1"
-wait "$fio_pid"
-rc=$?
-if [ $rc -eq 0 ] && fio_ok "$log"; then
-	ok "fio across the outage of one path: no error, data verified"
-else
-	not_ok "fio across the outage of one path: no error, data verified" "fio exit status $rc"
-	diag "$(grep -E 'err=|verify|error' "$log" | head -n 10)"
-fi
+fio_verify_end "fio across the outage of one path: no error, data verified"
 
 echo round-robin > "/sys/class/nvme-subsystem/$SUB/iopolicy"
 S=${SUB#nvme-subsys} N=${ns1##*n}

@@ -44,12 +44,7 @@ fi
 ok "connect (reconnect_delay 1, ctrl_loss_tmo 60): $ctrl"
 ns1=$(ns_by_nsid "$ctrl" 1)
 
-log=/tmp/fio-outage.log
-fio --name=outage --filename="/dev/$ns1" --ioengine=libaio --direct=1 \
-	--rw=randwrite --bsrange=4k-64k --iodepth=16 --size=64M \
-	--verify=crc32c --verify_backlog=32 --verify_fatal=1 --time_based \
-	--runtime=16 --output="$log" > /dev/null 2>&1 &
-fio_pid=$!
+fio_verify_start outage "/dev/$ns1" 64M 16
 sleep 3
 port_down
 saw_down=0
@@ -66,14 +61,7 @@ else
 	not_ok "controller reconnected after the port came back" "state $(ctrl_state "$ctrl")" \
 		"$(dmesg | tail -n 15)"
 fi
-wait "$fio_pid"
-rc=$?
-if [ $rc -eq 0 ] && fio_ok "$log"; then
-	ok "fio across the outage: no error, data verified"
-else
-	not_ok "fio across the outage: no error, data verified" "fio exit status $rc"
-	diag "$(grep -E 'err=|verify|error' "$log" | head -n 10)"
-fi
+fio_verify_end "fio across the outage: no error, data verified"
 
 # ---- idle with keep-alive ----
 changes=0
