@@ -1145,6 +1145,7 @@ int nvme_init_ctrl_finish(struct nvme_ctrl *ctrl)
 	ctrl->msdbd = id->msdbd;
 	ctrl->cctemp = le16_to_cpu(id->cctemp);
 	ctrl->anacap = id->anacap;
+	ctrl->anatt = id->anatt;
 	ctrl->anagrpmax = le32_to_cpu(id->anagrpmax);
 	ctrl->nanagrpid = le32_to_cpu(id->nanagrpid);
 
@@ -1301,6 +1302,7 @@ void nvme_stop_ctrl(struct nvme_ctrl *ctrl)
 {
 	cancel_work_sync(&ctrl->aen_work);
 	cancel_work_sync(&ctrl->ana_work);
+	del_timer_sync(&ctrl->anatt_timer);
 }
 EXPORT_SYMBOL_GPL(nvme_stop_ctrl);
 
@@ -1353,6 +1355,7 @@ int nvme_init_ctrl(struct nvme_ctrl *ctrl, struct device *dev,
 	INIT_WORK(&ctrl->delete_work, nvme_delete_work);
 	mutex_init(&ctrl->ana_lock);
 	INIT_WORK(&ctrl->ana_work, nvme_mpath_ana_work);
+	timer_setup(&ctrl->anatt_timer, nvme_mpath_anatt_expired, 0);
 	ctrl->dev = dev;
 	ctrl->ops = ops;
 	ctrl->quirks = quirks;

@@ -803,6 +803,7 @@ void nvme_mpath_ana_ns(struct nvme_ns *ns)
  */
 void nvme_mpath_update_ana(struct nvme_ctrl *ctrl)
 {
+	bool changing = false;
 	struct nvme_ns *ns;
 	int ret;
 
@@ -821,11 +822,36 @@ void nvme_mpath_update_ana(struct nvme_ctrl *ctrl)
 		return;
 	}
 	down_read(&ctrl->ns_lock);
-	list_for_each_entry(ns, &ctrl->namespaces, entry)
+	list_for_each_entry(ns, &ctrl->namespaces, entry) {
 		nvme_ana_apply(ns);
+		changing |= READ_ONCE(ns->ana_state) == NVME_ANA_CHANGE;
+	}
 	up_read(&ctrl->ns_lock);
 	mutex_unlock(&ctrl->ana_lock);
+	/* a transition gets twice ANATT (10 s if unset), then a reset */
+	if (!changing)
+		del_timer(&ctrl->anatt_timer);
+	else if (!timer_pending(&ctrl->anatt_timer))
+		mod_timer(&ctrl->anatt_timer,
+			  jiffies + 2 * (ctrl->anatt ?: 10) * HZ);
 	nvme_mpath_kick(ctrl);
+}
+
+/**
+ * nvme_mpath_anatt_expired() - ctrl->anatt_timer: a path stayed in ANA
+ * change past the transition time the controller promised
+ * @t: the timer
+ *
+ * Resetting reconnects the controller and reads its ANA log afresh.
+ */
+void nvme_mpath_anatt_expired(struct timer_list *t)
+{
+	struct nvme_ctrl *ctrl = from_timer(ctrl, t, anatt_timer);
+
+	dev_warn(&ctrl->cdev_device,
+		 "ANA transition longer than twice ANATT (%u s), resetting\n",
+		 ctrl->anatt);
+	nvme_reset_ctrl(ctrl);
 }
 
 /**
@@ -890,6 +916,9 @@ void nvme_mpath_init_ana(struct nvme_ctrl *ctrl)
  */
 void nvme_mpath_uninit_ana(struct nvme_ctrl *ctrl)
 {
+	/* an ANA status completed after nvme_stop_ctrl() may have re-armed them */
+	cancel_work_sync(&ctrl->ana_work);
+	del_timer_sync(&ctrl->anatt_timer);
 	kvfree(ctrl->ana_log);
 	ctrl->ana_log = NULL;
 }

@@ -210,6 +210,7 @@ struct nvme_ctrl {
 
 	/* asymmetric namespace access (multipath.c) */
 	u8 anacap;
+	u8 anatt;			/* ANA transition time, seconds */
 	u32 anagrpmax;
 	u32 nanagrpid;
 	struct mutex ana_lock;		/* protects @ana_log */
@@ -217,6 +218,7 @@ struct nvme_ctrl {
 	size_t ana_log_size;
 	u8 ana_lsp;			/* Get Log Page LSP: NVME_ANA_LOG_RGO or 0 */
 	struct work_struct ana_work;	/* re-reads the ANA log */
+	struct timer_list anatt_timer;	/* a path in ANA change too long */
 };
 
 /**
@@ -484,6 +486,7 @@ void nvme_mpath_put_head(struct nvme_ns_head *head);
 void nvme_mpath_kick(struct nvme_ctrl *ctrl);
 void nvme_mpath_init_ana(struct nvme_ctrl *ctrl);
 void nvme_mpath_ana_work(struct work_struct *work);
+void nvme_mpath_anatt_expired(struct timer_list *t);
 void nvme_mpath_update_ana(struct nvme_ctrl *ctrl);
 void nvme_mpath_ana_ns(struct nvme_ns *ns);
 void nvme_mpath_uninit_ana(struct nvme_ctrl *ctrl);

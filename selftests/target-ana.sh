@@ -7,7 +7,8 @@
 # ana_grpid).  Identify and the ANA log page report them, a change
 # reaches the host through the ANA change notice, I/O follows the
 # accessible path, a path in ANA change holds I/O until the group is
-# usable again, and bad configfs values are refused.
+# usable again, a path left in ANA change past twice ANATT has its
+# controller reset, and bad configfs values are refused.
 # target-ana-ours.sh runs it with our host; NVME_VM_MODULES=debian runs
 # it against Linux's own target, which proves the test.
 #
@@ -17,7 +18,7 @@
 . "$(dirname "$0")/lib-nvmet.sh"
 . "$(dirname "$0")/lib-tcphost.sh"
 
-tap_plan 21
+tap_plan 23
 
 PORT2=$((TCP_PORT + 1))
 SUBDIR=$NVMET_CFS/subsystems/$NQN1
@@ -132,6 +133,15 @@ _nvmet_w optimized "$G1/ana_state"
 _nvmet_w optimized "$NVMET_CFS/ports/2/ana_groups/1/ana_state"
 wait_pid "$dd_pid" 15 && wait "$dd_pid"
 result $? "and completes once a group is optimized again"
+
+# a path left in ANA change past twice ANATT (10 s): the host resets that
+# controller (Linux's host does too), which comes back live
+_nvmet_w change "$G1/ana_state"
+check "a path in ANA change past 2 x ANATT gets its controller reset" \
+	wait_until 40 bash -c "dmesg | grep -qE 'ANATT.*resetting'"
+_nvmet_w optimized "$G1/ana_state"
+check "which comes back live with the path optimized" \
+	wait_until 20 bash -c "grep -qx live /sys/class/nvme/$C1/state && grep -qx optimized /sys/block/$p1n1/ana_state"
 
 _nvmet_w 1 "$SUBDIR/namespaces/2/ana_grpid"
 rmdir "$NVMET_CFS/ports/2/ana_groups/2"
