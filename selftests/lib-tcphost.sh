@@ -140,13 +140,8 @@ tcp_fio_verify() {
 	} > "$job"
 	timeout 300 fio --output="$log" "$job" 2>> "$log"
 	rc=$?
-	if [ $rc -eq 0 ] && fio_ok "$log"; then
-		ok "fio $name: verified random writes on ${devs[*]}"
-	else
-		not_ok "fio $name: verified random writes on ${devs[*]}" "fio exit status $rc"
-		diag "$(grep -E 'err=|verify|error|fio:' "$log" | head -n 20)"
+	fio_result "fio $name: verified random writes on ${devs[*]}" $rc "$log" ||
 		diag "$(dmesg | tail -n 20)"
-	fi
 	return $rc
 }
 

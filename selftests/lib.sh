@@ -444,16 +444,20 @@ fio_verify_start() {
 	FIO_PID=$!
 }
 fio_verify_end() {
-	local rc
-
 	wait "$FIO_PID"
-	rc=$?
-	if [ $rc -eq 0 ] && fio_ok "$FIO_LOG"; then
+	fio_result "$1" $? "$FIO_LOG"
+}
+
+# fio_result DESC STATUS LOG: ok when fio exited 0 and its log shows no
+# error, else not ok with the log's error lines (and returns 1)
+fio_result() {
+	if [ "$2" -eq 0 ] && fio_ok "$3"; then
 		ok "$1"
-	else
-		not_ok "$1" "fio exit status $rc"
-		diag "$(grep -E 'err=|verify|error' "$FIO_LOG" | head -n 10)"
+		return 0
 	fi
+	not_ok "$1" "fio exit status $2"
+	diag "$(grep -E 'err=|verify|error|fio:' "$3" | head -n 20)"
+	return 1
 }
 
 # wait_pid PID TIMEOUT_SEC: wait until PID (not a child of ours) is gone

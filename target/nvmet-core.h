@@ -196,13 +196,22 @@ void nvmet_port_ana_init(struct nvmet_port *port);
 int nvmet_ns_set_ana_grpid(struct nvmet_ns *ns, u32 grpid);
 void *nvmet_ana_log_build(struct nvmet_req *req, bool rgo, size_t *len);
 
-/* the status of I/O to @ns on @ctrl: 0, or the path status of its group */
+/*
+ * The status of I/O to @ns on @ctrl: 0, or the path status of its group.
+ * Per command: the usable states are answered here, the rest out of line.
+ */
 static inline u16 nvmet_ana_io_status(const struct nvmet_ctrl *ctrl,
 				      const struct nvmet_ns *ns)
 {
+	u8 state;
+
 	if (!ctrl->port)
 		return 0;
-	return nvmet_ana_state_status(READ_ONCE(ctrl->port->ana_state[READ_ONCE(ns->anagrpid)]));
+	state = READ_ONCE(ctrl->port->ana_state[READ_ONCE(ns->anagrpid)]);
+	if (likely(state == NVME_ANA_OPTIMIZED ||
+		   state == NVME_ANA_NONOPTIMIZED))
+		return 0;
+	return nvmet_ana_state_status(state);
 }
 
 /* fabrics-cmd.c */
