@@ -291,13 +291,19 @@ static void nvmp_ring_sq(struct nvmp_queue *q)
 	q->last_db_tail = q->sq_tail;
 }
 
+/* Copy one entry into the ring; the caller holds sq_lock. */
+static void nvmp_put_sqe(struct nvmp_queue *q, const struct nvme_sqe *c)
+{
+	memcpy(&q->sqes[q->sq_tail], c, sizeof(*c));
+	if (++q->sq_tail == q->depth)
+		q->sq_tail = 0;
+}
+
 static void nvmp_post(struct nvmp_queue *q, const struct nvme_sqe *c,
 		      bool ring)
 {
 	spin_lock(&q->sq_lock);
-	memcpy(&q->sqes[q->sq_tail], c, sizeof(*c));
-	if (++q->sq_tail == q->depth)
-		q->sq_tail = 0;
+	nvmp_put_sqe(q, c);
 	if (ring)
 		nvmp_ring_sq(q);
 	spin_unlock(&q->sq_lock);
@@ -597,21 +603,17 @@ static blk_status_t nvmp_map_meta(struct nvmp_dev *dev, struct request *rq,
 	return BLK_STS_OK;
 }
 
-static blk_status_t nvmp_queue_rq(struct blk_mq_hw_ctx *hctx,
-				  const struct blk_mq_queue_data *bd)
+/*
+ * Build the command of a request and map its data; on success the request
+ * is started and only needs posting.  On failure nothing is left to undo.
+ */
+static blk_status_t nvmp_prep_rq(struct nvmp_dev *dev, struct request *rq)
 {
-	struct nvmp_queue *q = hctx->driver_data;
-	struct nvmp_dev *dev = q->dev;
-	struct request *rq = bd->rq;
 	struct nvmp_iod *iod = blk_mq_rq_to_pdu(rq);
 	struct nvme_sqe *c = &iod->req.cmd;
 	blk_status_t ret;
 
-	if (unlikely(!nvme_ctrl_may_queue(&dev->ctrl, rq,
-					  test_bit(NVMP_Q_LIVE, &q->flags))))
-		return nvme_fail_nonready(&dev->ctrl, rq);
-
-	ret = nvme_setup_cmd(hctx->queue->queuedata, rq);
+	ret = nvme_setup_cmd(rq->q->queuedata, rq);
 	if (ret)
 		return ret;
 
@@ -636,7 +638,6 @@ static blk_status_t nvmp_queue_rq(struct blk_mq_hw_ctx *hctx,
 	}
 
 	blk_mq_start_request(rq);
-	nvmp_post(q, c, bd->last);
 	return BLK_STS_OK;
 
 out_unmap:
@@ -644,6 +645,85 @@ out_unmap:
 out_cleanup:
 	nvme_cleanup_cmd(rq);
 	return ret;
+}
+
+static bool nvmp_may_queue(struct nvmp_queue *q, struct request *rq)
+{
+	return nvme_ctrl_may_queue(&q->dev->ctrl, rq,
+				   test_bit(NVMP_Q_LIVE, &q->flags));
+}
+
+static blk_status_t nvmp_queue_rq(struct blk_mq_hw_ctx *hctx,
+				  const struct blk_mq_queue_data *bd)
+{
+	struct nvmp_queue *q = hctx->driver_data;
+	struct request *rq = bd->rq;
+	struct nvmp_iod *iod = blk_mq_rq_to_pdu(rq);
+	blk_status_t ret;
+
+	if (unlikely(!nvmp_may_queue(q, rq)))
+		return nvme_fail_nonready(&q->dev->ctrl, rq);
+
+	ret = nvmp_prep_rq(q->dev, rq);
+	if (ret)
+		return ret;
+	nvmp_post(q, &iod->req.cmd, bd->last);
+	return BLK_STS_OK;
+}
+
+/* Post a run of prepared requests of one queue: one lock, one doorbell. */
+static void nvmp_post_list(struct nvmp_queue *q, struct request **list)
+{
+	struct request *rq;
+
+	spin_lock(&q->sq_lock);
+	while ((rq = rq_list_pop(list))) {
+		struct nvmp_iod *iod = blk_mq_rq_to_pdu(rq);
+
+		nvmp_put_sqe(q, &iod->req.cmd);
+	}
+	nvmp_ring_sq(q);
+	spin_unlock(&q->sq_lock);
+}
+
+/*
+ * ->queue_rqs: a plug's worth of requests of one namespace.  Consecutive
+ * requests of the same hardware queue are posted together; a request that
+ * cannot be prepared here goes back to the block layer, which sends it
+ * through ->queue_rq (and so through the not-ready and resource paths).
+ */
+static void nvmp_queue_rqs(struct request **rqlist)
+{
+	struct request *run = NULL, **run_tail = &run;
+	struct request *back = NULL, **back_tail = &back;
+	struct nvmp_queue *run_q = NULL;
+	struct request *rq;
+
+	while ((rq = rq_list_pop(rqlist))) {
+		struct nvmp_queue *q = rq->mq_hctx->driver_data;
+
+		if (q != run_q && run) {
+			nvmp_post_list(run_q, &run);
+			run_tail = &run;
+		}
+		run_q = q;
+		if (unlikely(!nvmp_may_queue(q, rq))) {
+			rq_list_add_tail(&back_tail, rq);
+			continue;
+		}
+		/*
+		 * Only the ->queue_rq paths record the request in the tag
+		 * map (blk_mq_get_driver_tag()); a completion looks it up.
+		 */
+		rq->mq_hctx->tags->rqs[rq->tag] = rq;
+		if (nvmp_prep_rq(q->dev, rq) == BLK_STS_OK)
+			rq_list_add_tail(&run_tail, rq);
+		else
+			rq_list_add_tail(&back_tail, rq);
+	}
+	if (run)
+		nvmp_post_list(run_q, &run);
+	*rqlist = back;
 }
 
 static void nvmp_release_rq(struct request *rq)
@@ -1245,6 +1325,7 @@ static const struct blk_mq_ops nvmp_admin_mq_ops = {
 
 static const struct blk_mq_ops nvmp_mq_ops = {
 	.queue_rq	= nvmp_queue_rq,
+	.queue_rqs	= nvmp_queue_rqs,
 	.commit_rqs	= nvmp_commit_rqs,
 	.complete	= nvmp_complete_rq,
 	.init_hctx	= nvmp_init_hctx,
