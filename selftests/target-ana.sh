@@ -18,7 +18,7 @@
 . "$(dirname "$0")/lib-nvmet.sh"
 . "$(dirname "$0")/lib-tcphost.sh"
 
-tap_plan 23
+tap_plan 24
 
 PORT2=$((TCP_PORT + 1))
 SUBDIR=$NVMET_CFS/subsystems/$NQN1
@@ -98,6 +98,9 @@ check "namespace 2 in group 2 (port 2 only): the host sees it after the notice" 
 check_eq "ANA log through port 1: group 2 inaccessible" "$(ana_groups "$C1")" \
 	"1:optimized:1
 2:inaccessible:2"
+check_eq "id-ns through the inaccessible port: NUSE 0, NSZE kept" \
+	"$(nvme id-ns "/dev/$C1" -n 2 -o json | json nuse):$(nvme id-ns "/dev/$C1" -n 2 -o json | json nsze)" \
+	"0:$(nvme id-ns "/dev/$C2" -n 2 -o json | json nuse)"
 ra=$(disk_ios "$p1n2") rb=$(disk_ios "$p2n2")
 dd if="/dev/$ns2" of=/dev/null bs=4k count=40 iflag=direct status=none
 ra=$(( $(disk_ios "$p1n2") - ra )) rb=$(( $(disk_ios "$p2n2") - rb ))

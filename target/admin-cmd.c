@@ -161,7 +161,9 @@ static void nvmet_execute_identify_ns(struct nvmet_req *req)
 		nsze = (u64)ns->size >> ns->blksize_shift;
 		id->nsze = cpu_to_le64(nsze);
 		id->ncap = id->nsze;
-		id->nuse = id->nsze;
+		/* no use to report through a port that cannot reach the data */
+		if (!nvmet_ana_unreachable(ctrl, ns))
+			id->nuse = id->nsze;
 		id->nsfeat = NVME_NSFEAT_THIN;	/* deallocate is supported */
 		id->nlbaf = 0;
 		id->flbas = 0;

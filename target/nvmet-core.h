@@ -214,6 +214,19 @@ static inline u16 nvmet_ana_io_status(const struct nvmet_ctrl *ctrl,
 	return nvmet_ana_state_status(state);
 }
 
+/* the namespace's group is inaccessible or lost through ctrl's port */
+static inline bool nvmet_ana_unreachable(const struct nvmet_ctrl *ctrl,
+					 const struct nvmet_ns *ns)
+{
+	u8 state;
+
+	if (!ctrl->port)
+		return false;
+	state = READ_ONCE(ctrl->port->ana_state[READ_ONCE(ns->anagrpid)]);
+	return state == NVME_ANA_INACCESSIBLE ||
+	       state == NVME_ANA_PERSISTENT_LOSS;
+}
+
 /* fabrics-cmd.c */
 u16 nvmet_parse_connect_cmd(struct nvmet_req *req);
 u16 nvmet_parse_fabrics_admin_cmd(struct nvmet_req *req);
