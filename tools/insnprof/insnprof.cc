@@ -85,6 +85,7 @@ struct counter {
 	uint64_t cls[8];	// executions per instruction class (tlb mode)
 	uint64_t lookups;	// entries through the jump cache (tlb mode)
 	uint64_t jc_misses;	// of those, misses in its model
+	uint64_t trans;		// translations of this block (tlb mode)
 	uint64_t pc;		// the block's start (tlb mode)
 	uint64_t page;		// the block's page number (tlb mode)
 	bool ends_indirect;	// last instruction: no direct chaining
@@ -243,9 +244,10 @@ void dump()
 				     (unsigned long long)c.misses);
 			for (uint64_t n : c.cls)
 				std::fprintf(f, " %llu", (unsigned long long)n);
-			std::fprintf(f, " %llu %llu",
+			std::fprintf(f, " %llu %llu %llu",
 				     (unsigned long long)c.lookups,
-				     (unsigned long long)c.jc_misses);
+				     (unsigned long long)c.jc_misses,
+				     (unsigned long long)c.trans);
 		}
 		std::fputc('\n', f);
 	}
@@ -272,6 +274,7 @@ void on_trans(qemu_plugin_id_t, struct qemu_plugin_tb *tb)
 		ctr = slot.get();
 		ctr->page = va >> 12;
 		ctr->pc = va;
+		ctr->trans++;
 	}
 	qemu_plugin_register_vcpu_tb_exec_inline(tb, QEMU_PLUGIN_INLINE_ADD_U64,
 						 &ctr->insns,

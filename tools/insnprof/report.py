@@ -36,7 +36,7 @@ def profile(dump, syms):
     entries from another page, TLB misses] (the last three 0 without the
     plugin's tlb= mode)"""
     addrs, names = syms
-    per = collections.defaultdict(lambda: [0] * 15)
+    per = collections.defaultdict(lambda: [0] * 16)
     with open(dump) as fh:
         for line in fh:
             va, *vals = (int(x, 16 if i == 0 else 10)
@@ -72,7 +72,7 @@ def main():
     kernel = os.path.join(a.dir, "ksyms.kernel")
     names = ["insns", "TBs", "mems", "xpage", "misses", "atomic", "sti",
              "cli", "popf", "pushf", "tsc", "fence", "priv", "lookups",
-             "jcmiss"]
+             "jcmiss", "trans"]
     lines, details, shown = [], [], None
     for (kind, name), sides in jobs.items():
         if "ours" not in sides or "debian" not in sides:
