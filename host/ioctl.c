@@ -13,6 +13,7 @@
 #include <linux/capability.h>
 #include <linux/compat.h>
 #include <linux/fs.h>
+#include <linux/io_uring.h>
 #include <linux/module.h>
 #include <linux/nvme_ioctl.h>
 #include <linux/sizes.h>
@@ -23,9 +24,6 @@
 
 #define NVME_MINORS		BIT(MINORBITS)
 
-/* A separate metadata buffer is bounced through a kernel allocation. */
-#define NVME_UCMD_MAX_META	SZ_1M
-
 static dev_t nvme_ctrl_devt;
 static dev_t nvme_ns_devt;
 static DEFINE_IDA(nvme_ns_minor_ida);
@@ -35,27 +33,13 @@ struct class *nvme_class;
 EXPORT_SYMBOL_GPL(nvme_class);
 
 /**
- * struct nvme_ucmd - a user command after copy-in, whatever its ioctl
- * @sqe: the command as it goes to the controller, minus transport fields
- * @ubuf: user data buffer
- * @umeta: user buffer for separate metadata
- * @len: data length in bytes
- * @meta_len: metadata length in bytes
- * @timeout_ms: command timeout, 0 for the queue default
- * @result: completion dwords 0 and 1, filled on return
+ * nvme_admin_changes_ns() - may the namespace list or formats differ after
+ * this admin command?
+ * @opc: the admin opcode
+ *
+ * Return: true for namespace management and attachment, format, sanitize.
  */
-struct nvme_ucmd {
-	struct nvme_sqe sqe;
-	u64 ubuf;
-	u64 umeta;
-	u64 len;
-	u64 meta_len;
-	u32 timeout_ms;
-	u64 result;
-};
-
-/* admin opcodes after which the namespace list or formats may differ */
-static bool nvme_admin_changes_ns(u8 opc)
+bool nvme_admin_changes_ns(u8 opc)
 {
 	switch (opc) {
 	case NVME_ADM_NS_MGMT:
@@ -68,9 +52,16 @@ static bool nvme_admin_changes_ns(u8 opc)
 	}
 }
 
-/* everything about @uc that can be judged before allocating anything */
-static int nvme_ucmd_check(struct nvme_ctrl *ctrl, struct request_queue *q,
-			   struct nvme_ucmd *uc)
+/**
+ * nvme_ucmd_check() - judge a user command before allocating anything
+ * @ctrl: the controller
+ * @q: the queue it goes to
+ * @uc: the command; a metadata length without data is dropped
+ *
+ * Return: 0 or a negative errno.
+ */
+int nvme_ucmd_check(struct nvme_ctrl *ctrl, struct request_queue *q,
+		    struct nvme_ucmd *uc)
 {
 	u8 opc = uc->sqe.opc;
 
@@ -96,8 +87,15 @@ static int nvme_ucmd_check(struct nvme_ctrl *ctrl, struct request_queue *q,
 	return 0;
 }
 
-/* turn the outcome of a finished request into the ioctl return value */
-static int nvme_ucmd_status(struct request *rq, blk_status_t sts)
+/**
+ * nvme_ucmd_status() - the outcome of a finished user command
+ * @rq: the request
+ * @sts: its block status
+ *
+ * Return: a negative errno when the command got no verdict from the
+ * controller, else the NVMe status field (0 on success).
+ */
+int nvme_ucmd_status(struct request *rq, blk_status_t sts)
 {
 	struct nvme_request *nr = nvme_req(rq);
 
@@ -412,12 +410,27 @@ static long nvme_ctrl_chr_ioctl(struct file *file, unsigned int cmd,
 	}
 }
 
+static int nvme_ctrl_chr_uring_cmd(struct io_uring_cmd *ioucmd,
+				   unsigned int issue_flags)
+{
+	struct nvme_ctrl *ctrl = ioucmd->file->private_data;
+
+	switch (ioucmd->cmd_op) {
+	case NVME_URING_CMD_ADMIN:
+	case NVME_URING_CMD_ADMIN_VEC:
+		return nvme_uring_cmd(ctrl, NULL, ioucmd, issue_flags);
+	default:
+		return -ENOTTY;
+	}
+}
+
 const struct file_operations nvme_ctrl_fops = {
 	.owner		= THIS_MODULE,
 	.open		= nvme_ctrl_chr_open,
 	.release	= nvme_ctrl_chr_release,
 	.unlocked_ioctl	= nvme_ctrl_chr_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
+	.uring_cmd	= nvme_ctrl_chr_uring_cmd,
 };
 
 /**
@@ -473,7 +486,35 @@ static long nvme_ns_chr_ioctl(struct file *file, unsigned int cmd,
 	return nvme_ns_ioctl(file->private_data, cmd, (void __user *)arg);
 }
 
+/**
+ * nvme_ns_uring_cmd() - io_uring passthrough on a namespace's ng device
+ * @ns: the namespace
+ * @ioucmd: the command
+ * @issue_flags: io_uring's issue flags
+ *
+ * Return: -EIOCBQUEUED once started, else a negative errno.
+ */
+int nvme_ns_uring_cmd(struct nvme_ns *ns, struct io_uring_cmd *ioucmd,
+		      unsigned int issue_flags)
+{
+	switch (ioucmd->cmd_op) {
+	case NVME_URING_CMD_IO:
+	case NVME_URING_CMD_IO_VEC:
+		return nvme_uring_cmd(ns->ctrl, ns, ioucmd, issue_flags);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static int nvme_ns_chr_uring_cmd(struct io_uring_cmd *ioucmd,
+				 unsigned int issue_flags)
+{
+	return nvme_ns_uring_cmd(ioucmd->file->private_data, ioucmd,
+				 issue_flags);
+}
+
 static const struct file_operations nvme_ns_chr_fops = {
+	.uring_cmd	= nvme_ns_chr_uring_cmd,
 	.unlocked_ioctl	= nvme_ns_chr_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.open		= nvme_ns_chr_open,

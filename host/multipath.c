@@ -18,6 +18,7 @@
  * while it has paths.
  */
 #include <linux/blkdev.h>
+#include <linux/io_uring.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/sizes.h>
@@ -406,12 +407,33 @@ static long nvme_head_chr_ioctl(struct file *file, unsigned int cmd,
 	return nvme_head_ioctl(file->private_data, cmd, (void __user *)arg);
 }
 
+/*
+ * The path is chosen when the command starts; the request then pins its
+ * queue until it is freed, so the path's reference can go at once.
+ */
+static int nvme_head_chr_uring_cmd(struct io_uring_cmd *ioucmd,
+				   unsigned int issue_flags)
+{
+	struct nvme_ns *ns = nvme_head_get_path(ioucmd->file->private_data);
+	struct module *owner;
+	int ret;
+
+	if (!ns)
+		return -EWOULDBLOCK;
+	owner = ns->ctrl->ops->module;
+	ret = nvme_ns_uring_cmd(ns, ioucmd, issue_flags);
+	nvme_put_ns(ns);
+	module_put(owner);
+	return ret;
+}
+
 static const struct file_operations nvme_head_chr_fops = {
 	.owner		= THIS_MODULE,
 	.open		= nvme_head_chr_open,
 	.release	= nvme_head_chr_release,
 	.unlocked_ioctl	= nvme_head_chr_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
+	.uring_cmd	= nvme_head_chr_uring_cmd,
 };
 
 static void nvme_head_cdev_release(struct device *dev)

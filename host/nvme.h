@@ -521,6 +521,41 @@ void nvme_ns_cdev_del(struct nvme_ns *ns);
 int nvme_bdev_ioctl(struct block_device *bdev, fmode_t mode,
 		    unsigned int cmd, unsigned long arg);
 long nvme_ns_ioctl(struct nvme_ns *ns, unsigned int cmd, void __user *argp);
+
+/* A separate metadata buffer is bounced through a kernel allocation. */
+#define NVME_UCMD_MAX_META	SZ_1M
+
+/**
+ * struct nvme_ucmd - a user command after copy-in, whatever its ioctl
+ * @sqe: the command as it goes to the controller, minus transport fields
+ * @ubuf: user data buffer
+ * @umeta: user buffer for separate metadata
+ * @len: data length in bytes
+ * @meta_len: metadata length in bytes
+ * @timeout_ms: command timeout, 0 for the queue default
+ * @result: completion dwords 0 and 1, filled on return
+ */
+struct nvme_ucmd {
+	struct nvme_sqe sqe;
+	u64 ubuf;
+	u64 umeta;
+	u64 len;
+	u64 meta_len;
+	u32 timeout_ms;
+	u64 result;
+};
+
+int nvme_ucmd_check(struct nvme_ctrl *ctrl, struct request_queue *q,
+		    struct nvme_ucmd *uc);
+int nvme_ucmd_status(struct request *rq, blk_status_t sts);
+bool nvme_admin_changes_ns(u8 opc);
+
+/* uring.c: io_uring passthrough (NVME_URING_CMD_*) */
+struct io_uring_cmd;
+int nvme_uring_cmd(struct nvme_ctrl *ctrl, struct nvme_ns *ns,
+		   struct io_uring_cmd *ioucmd, unsigned int issue_flags);
+int nvme_ns_uring_cmd(struct nvme_ns *ns, struct io_uring_cmd *ioucmd,
+		      unsigned int issue_flags);
 int nvme_generic_cdev_add(struct cdev *cdev, struct device *dev,
 			  struct device *parent,
 			  const struct file_operations *fops,

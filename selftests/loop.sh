@@ -12,7 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-nvmet.sh"
 
-tap_plan 25
+tap_plan 26
 
 NQN1=nqn.2026-12.io.nvme-oot:loop-one
 NQN2=nqn.2026-12.io.nvme-oot:loop-locked
@@ -110,6 +110,11 @@ else
 	not_ok "fio crc32c verify 4k-256k QD32 on both namespaces" \
 		"$(tail -n 20 /tmp/fio-ns1.log /tmp/fio-ns2.log)"
 fi
+
+check "io_uring_cmd passthrough, verified, on the head's ng device" \
+	fio --name=ucmd --filename="/dev/$(ng_of "${n1#/dev/}")" \
+		--ioengine=io_uring_cmd --cmd_type=nvme --rw=randwrite --bs=4k \
+		--size=8M --iodepth=8 --verify=crc32c --output=/tmp/ucmd.log
 
 mkdir -p "$MNT"
 if mkfs.ext4 -q -F -E nodiscard "$n2" && mount -t ext4 "$n2" "$MNT"; then

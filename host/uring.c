@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * io_uring passthrough: NVME_URING_CMD_{IO,IO_VEC} on /dev/ngNnM and
+ * NVME_URING_CMD_{ADMIN,ADMIN_VEC} on /dev/nvmeN (fio's io_uring_cmd
+ * engine, ...).
+ *
+ * The command is checked as an ioctl's is (nvme_ucmd_check()), mapped and
+ * started without waiting.  Its end_io may run in interrupt context, so it
+ * only records the outcome and hands the rest (metadata copy-out,
+ * unmapping, the io_uring completion) to the submitting task.  The ring
+ * must use 128-byte SQEs (the command) and 32-byte CQEs (res2 carries the
+ * completion's dwords 0 and 1).
+ */
+#include <linux/blk-mq.h>
+#include <linux/capability.h>
+#include <linux/io_uring.h>
+#include <linux/nvme_ioctl.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "nvme.h"
+
+/**
+ * struct nvme_uring_pdu - what a command in flight keeps in io_uring_cmd
+ * @rq: the request, freed in task context
+ * @bio: the head of the mapped user data, for unmapping
+ * @umeta: user address of separate metadata (the bounce buffer hangs off
+ *	the request as nvme_req(rq)->meta)
+ * @status: the outcome, as nvme_ucmd_status() gives it
+ */
+struct nvme_uring_pdu {
+	struct request *rq;
+	struct bio *bio;
+	u64 umeta;
+	int status;
+};
+
+static struct nvme_uring_pdu *nvme_uring_pdu(struct io_uring_cmd *ioucmd)
+{
+	BUILD_BUG_ON(sizeof(struct nvme_uring_pdu) >
+		     sizeof(((struct io_uring_cmd *)NULL)->pdu));
+	return (struct nvme_uring_pdu *)ioucmd->pdu;
+}
+
+static void nvme_uring_task_done(struct io_uring_cmd *ioucmd,
+				 unsigned int issue_flags)
+{
+	struct nvme_uring_pdu *pdu = nvme_uring_pdu(ioucmd);
+	struct request *rq = pdu->rq;
+	struct nvme_request *nr = nvme_req(rq);
+	void *meta = nr->meta;
+	int ret = pdu->status;
+	u64 result = 0;
+
+	if (ret >= 0) {
+		result = le64_to_cpu(nr->result);
+		if (meta && req_op(rq) == REQ_OP_DRV_IN &&
+		    copy_to_user(u64_to_user_ptr(pdu->umeta), meta,
+				 nr->meta_len))
+			ret = -EFAULT;
+	}
+	nr->meta = NULL;
+	nr->meta_len = 0;
+	if (pdu->bio && blk_rq_unmap_user(pdu->bio) && !ret)
+		ret = -EFAULT;
+	if (!ret && rq->q == nr->ctrl->admin_q &&
+	    nvme_admin_changes_ns(nr->cmd.opc))
+		nvme_queue_scan(nr->ctrl);
+	blk_mq_free_request(rq);
+	kfree(meta);
+	io_uring_cmd_done(ioucmd, ret, result, issue_flags);
+}
+
+static enum rq_end_io_ret nvme_uring_end_io(struct request *rq,
+					    blk_status_t sts)
+{
+	struct io_uring_cmd *ioucmd = rq->end_io_data;
+
+	nvme_uring_pdu(ioucmd)->status = nvme_ucmd_status(rq, sts);
+	io_uring_cmd_complete_in_task(ioucmd, nvme_uring_task_done);
+	return RQ_END_IO_NONE;	/* freed by nvme_uring_task_done() */
+}
+
+/* map the user data: a plain buffer, a vector of them, or a fixed buffer */
+static int nvme_uring_map(struct request *rq, struct io_uring_cmd *ioucmd,
+			  const struct nvme_ucmd *uc, bool vec)
+{
+	void __user *ubuf = u64_to_user_ptr(uc->ubuf);
+	struct iov_iter iter;
+	int ret;
+
+	if (ioucmd->flags & IORING_URING_CMD_FIXED) {
+		if (vec)
+			return -EINVAL;
+		ret = io_uring_cmd_import_fixed(uc->ubuf, uc->len,
+						rq_data_dir(rq), &iter, ioucmd);
+		if (ret < 0)
+			return ret;
+		return blk_rq_map_user_iov(rq->q, rq, NULL, &iter, GFP_KERNEL);
+	}
+	if (vec) {
+		/* len counts iovecs here */
+		if (uc->len > UIO_MAXIOV)
+			return -EINVAL;
+		return blk_rq_map_user_io(rq, NULL, ubuf, uc->len, GFP_KERNEL,
+					  true, uc->len, false,
+					  rq_data_dir(rq));
+	}
+	return blk_rq_map_user(rq->q, rq, NULL, ubuf, uc->len, GFP_KERNEL);
+}
+
+/**
+ * nvme_uring_cmd() - start one io_uring passthrough command
+ * @ctrl: the controller
+ * @ns: the namespace for I/O commands, NULL for admin commands
+ * @ioucmd: the io_uring command (its SQE holds a struct nvme_uring_cmd)
+ * @issue_flags: io_uring's issue flags
+ *
+ * Return: -EIOCBQUEUED once started, else a negative errno (-EAGAIN when
+ * a non-blocking issue found no free tag: io_uring retries from a worker).
+ */
+int nvme_uring_cmd(struct nvme_ctrl *ctrl, struct nvme_ns *ns,
+		   struct io_uring_cmd *ioucmd, unsigned int issue_flags)
+{
+	const struct nvme_uring_cmd *cmd = ioucmd->cmd;
+	struct nvme_uring_pdu *pdu = nvme_uring_pdu(ioucmd);
+	struct request_queue *q = ns ? ns->queue : READ_ONCE(ctrl->admin_q);
+	bool vec = ioucmd->cmd_op == NVME_URING_CMD_IO_VEC ||
+		   ioucmd->cmd_op == NVME_URING_CMD_ADMIN_VEC;
+	struct nvme_ucmd uc = { };
+	struct request *rq;
+	void *meta = NULL;
+	u32 nsid;
+	u8 flags;
+	int ret;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EACCES;
+	if (!(issue_flags & IO_URING_F_SQE128) ||
+	    !(issue_flags & IO_URING_F_CQE32))
+		return -EOPNOTSUPP;
+	if (!q)
+		return -ENODEV;
+
+	/* the SQE is shared with user space: read each field once */
+	flags = READ_ONCE(cmd->flags);
+	if (flags & (NVME_CMD_PSDT_SGL_MPTR | NVME_CMD_PSDT_SGL_SGL))
+		return -EINVAL;	/* PSDT belongs to the transport */
+	nsid = READ_ONCE(cmd->nsid);
+	if (ns && nsid != ns->nsid)
+		return -EINVAL;
+	uc.sqe.opc = READ_ONCE(cmd->opcode);
+	uc.sqe.flags = flags;
+	uc.sqe.nsid = cpu_to_le32(nsid);
+	uc.sqe.cdw2 = cpu_to_le32(READ_ONCE(cmd->cdw2));
+	uc.sqe.cdw3 = cpu_to_le32(READ_ONCE(cmd->cdw3));
+	uc.sqe.cdw10 = cpu_to_le32(READ_ONCE(cmd->cdw10));
+	uc.sqe.cdw11 = cpu_to_le32(READ_ONCE(cmd->cdw11));
+	uc.sqe.cdw12 = cpu_to_le32(READ_ONCE(cmd->cdw12));
+	uc.sqe.cdw13 = cpu_to_le32(READ_ONCE(cmd->cdw13));
+	uc.sqe.cdw14 = cpu_to_le32(READ_ONCE(cmd->cdw14));
+	uc.sqe.cdw15 = cpu_to_le32(READ_ONCE(cmd->cdw15));
+	uc.ubuf = READ_ONCE(cmd->addr);
+	uc.len = READ_ONCE(cmd->data_len);
+	uc.umeta = READ_ONCE(cmd->metadata);
+	uc.meta_len = READ_ONCE(cmd->metadata_len);
+	uc.timeout_ms = READ_ONCE(cmd->timeout_ms);
+
+	/* a vector's length is its entry count, checked when mapping */
+	if (vec) {
+		u64 nr = uc.len;
+
+		uc.len = nr ? 1 : 0;
+		ret = nvme_ucmd_check(ctrl, q, &uc);
+		uc.len = nr;
+	} else {
+		ret = nvme_ucmd_check(ctrl, q, &uc);
+	}
+	if (ret)
+		return ret;
+
+	if (uc.meta_len) {
+		meta = kzalloc(uc.meta_len, GFP_KERNEL | __GFP_NOWARN);
+		if (!meta)
+			return -ENOMEM;
+		if (nvme_opc_host_to_ctrl(uc.sqe.opc) &&
+		    copy_from_user(meta, u64_to_user_ptr(uc.umeta),
+				   uc.meta_len)) {
+			ret = -EFAULT;
+			goto out_free_meta;
+		}
+	}
+
+	rq = blk_mq_alloc_request(q, nvme_opc_host_to_ctrl(uc.sqe.opc) ?
+				  REQ_OP_DRV_OUT : REQ_OP_DRV_IN,
+				  (issue_flags & IO_URING_F_NONBLOCK) ?
+				  BLK_MQ_REQ_NOWAIT : 0);
+	if (IS_ERR(rq)) {
+		ret = PTR_ERR(rq);
+		goto out_free_meta;
+	}
+	nvme_init_request(rq, &uc.sqe);
+	nvme_req(rq)->flags |= NVME_REQ_USERCMD;
+	if (uc.timeout_ms)
+		rq->timeout = msecs_to_jiffies(uc.timeout_ms);
+	if (uc.len) {
+		ret = nvme_uring_map(rq, ioucmd, &uc, vec);
+		if (ret)
+			goto out_free_rq;
+		/* with a vector the byte count is known only now */
+		if (vec && blk_rq_bytes(rq) >
+		    (u64)queue_max_hw_sectors(q) << SECTOR_SHIFT) {
+			blk_rq_unmap_user(rq->bio);
+			ret = -EINVAL;
+			goto out_free_rq;
+		}
+	}
+	nvme_req(rq)->meta = meta;
+	nvme_req(rq)->meta_len = uc.meta_len;
+
+	pdu->rq = rq;
+	pdu->bio = rq->bio;
+	pdu->umeta = uc.umeta;
+	pdu->status = 0;
+	rq->end_io = nvme_uring_end_io;
+	rq->end_io_data = ioucmd;
+	blk_execute_rq_nowait(rq, false);
+	return -EIOCBQUEUED;
+
+out_free_rq:
+	blk_mq_free_request(rq);
+out_free_meta:
+	kfree(meta);
+	return ret;
+}
