@@ -15,6 +15,7 @@
 
 REPO=${NVME_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 PROBE="$REPO/build/cmake/tools/nvme-ioctl-probe"
+URING_PROBE="$REPO/build/cmake/tools/nvme-uring-probe"
 DIO_UNALIGNED="$REPO/build/cmake/tools/dio-unaligned"
 
 _tap_n=0

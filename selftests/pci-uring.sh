@@ -5,7 +5,8 @@
 # /dev/ngXnY), driven by fio's io_uring_cmd engine: verified writes on
 # 512-byte and 4096-byte LBA namespaces, registered (fixed) buffers, and a
 # transfer beyond the controller's MDTS, which must fail cleanly (passthrough
-# is never split).
+# is never split); tools/nvme-uring-probe for admin commands, results and
+# malformed commands.
 #
 # VM: mem=2G smp=2 timeout=600 modules=nvme-core,nvme
 # VM: nvme serial=one ns=64M
@@ -14,7 +15,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-tap_plan 7
+tap_plan 8
 
 require_ctrls 60 one:1 three:2 tiny:1
 ng1=/dev/$(ng_of "${NS[one:1]}")
@@ -35,6 +36,8 @@ if ! fio --enghelp 2>/dev/null | grep -qx '[[:space:]]*io_uring_cmd'; then
 	ktap_finish
 fi
 
+subtest "uring probe: Identify, results and malformed commands on /dev/${CTRL[one]} and $ng1" \
+	"$URING_PROBE" "/dev/${CTRL[one]}" "$ng1"
 check "io_uring_cmd: verified 4k-64k writes, QD16, 512-byte LBAs ($ng1)" \
 	ucmd_fio u512 "$ng1" --bsrange=4k-64k
 check "io_uring_cmd: verified 16k writes, 4096-byte LBAs ($ng4k)" \
