@@ -351,19 +351,25 @@ static struct nvme_ns *nvme_head_get_path(struct nvme_ns_head *head)
 	return ns;
 }
 
+/* drop what nvme_head_get_path() took */
+static void nvme_head_put_path(struct nvme_ns *ns)
+{
+	struct module *owner = ns->ctrl->ops->module;
+
+	nvme_put_ns(ns);
+	module_put(owner);
+}
+
 static long nvme_head_ioctl(struct nvme_ns_head *head, unsigned int cmd,
 			    void __user *argp)
 {
 	struct nvme_ns *ns = nvme_head_get_path(head);
-	struct module *owner;
 	long ret;
 
 	if (!ns)
 		return -EWOULDBLOCK;
-	owner = ns->ctrl->ops->module;
 	ret = nvme_ns_ioctl(ns, cmd, argp);
-	nvme_put_ns(ns);
-	module_put(owner);
+	nvme_head_put_path(ns);
 	return ret;
 }
 
@@ -415,15 +421,12 @@ static int nvme_head_chr_uring_cmd(struct io_uring_cmd *ioucmd,
 				   unsigned int issue_flags)
 {
 	struct nvme_ns *ns = nvme_head_get_path(ioucmd->file->private_data);
-	struct module *owner;
 	int ret;
 
 	if (!ns)
 		return -EWOULDBLOCK;
-	owner = ns->ctrl->ops->module;
 	ret = nvme_ns_uring_cmd(ns, ioucmd, issue_flags);
-	nvme_put_ns(ns);
-	module_put(owner);
+	nvme_head_put_path(ns);
 	return ret;
 }
 
