@@ -431,6 +431,7 @@ const struct file_operations nvme_ctrl_fops = {
 	.unlocked_ioctl	= nvme_ctrl_chr_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.uring_cmd	= nvme_ctrl_chr_uring_cmd,
+	.uring_cmd_iopoll = nvme_uring_iopoll,
 };
 
 /**
@@ -515,6 +516,7 @@ static int nvme_ns_chr_uring_cmd(struct io_uring_cmd *ioucmd,
 
 static const struct file_operations nvme_ns_chr_fops = {
 	.uring_cmd	= nvme_ns_chr_uring_cmd,
+	.uring_cmd_iopoll = nvme_uring_iopoll,
 	.unlocked_ioctl	= nvme_ns_chr_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.open		= nvme_ns_chr_open,

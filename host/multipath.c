@@ -437,6 +437,7 @@ static const struct file_operations nvme_head_chr_fops = {
 	.unlocked_ioctl	= nvme_head_chr_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.uring_cmd	= nvme_head_chr_uring_cmd,
+	.uring_cmd_iopoll = nvme_uring_iopoll,
 };
 
 static void nvme_head_cdev_release(struct device *dev)

@@ -556,6 +556,9 @@ int nvme_uring_cmd(struct nvme_ctrl *ctrl, struct nvme_ns *ns,
 		   struct io_uring_cmd *ioucmd, unsigned int issue_flags);
 int nvme_ns_uring_cmd(struct nvme_ns *ns, struct io_uring_cmd *ioucmd,
 		      unsigned int issue_flags);
+struct io_comp_batch;
+int nvme_uring_iopoll(struct io_uring_cmd *ioucmd, struct io_comp_batch *iob,
+		      unsigned int poll_flags);
 int nvme_generic_cdev_add(struct cdev *cdev, struct device *dev,
 			  struct device *parent,
 			  const struct file_operations *fops,

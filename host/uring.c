@@ -9,8 +9,11 @@
  * only records the outcome and hands the rest (metadata copy-out,
  * unmapping, the io_uring completion) to the submitting task.  The ring
  * must use 128-byte SQEs (the command) and 32-byte CQEs (res2 carries the
- * completion's dwords 0 and 1).
+ * completion's dwords 0 and 1).  On a polled ring (IORING_SETUP_IOPOLL) a
+ * command with data goes to a polled queue when the namespace has them,
+ * and the poller finishes every command itself (nvme_uring_iopoll()).
  */
+#include <linux/bio.h>
 #include <linux/blk-mq.h>
 #include <linux/capability.h>
 #include <linux/io_uring.h>
@@ -28,12 +31,17 @@
  * @umeta: user address of separate metadata (the bounce buffer hangs off
  *	the request as nvme_req(rq)->meta)
  * @status: the outcome, as nvme_ucmd_status() gives it
+ * @iopoll: the ring polls for completions (IORING_SETUP_IOPOLL): end_io
+ *	only sets @done and the poller finishes the command
+ * @done: end_io has run (release; the poller acquires)
  */
 struct nvme_uring_pdu {
 	struct request *rq;
 	struct bio *bio;
 	u64 umeta;
 	int status;
+	u8 iopoll;
+	u8 done;
 };
 
 static struct nvme_uring_pdu *nvme_uring_pdu(struct io_uring_cmd *ioucmd)
@@ -77,9 +85,44 @@ static enum rq_end_io_ret nvme_uring_end_io(struct request *rq,
 {
 	struct io_uring_cmd *ioucmd = rq->end_io_data;
 
-	nvme_uring_pdu(ioucmd)->status = nvme_ucmd_status(rq, sts);
-	io_uring_cmd_complete_in_task(ioucmd, nvme_uring_task_done);
+	struct nvme_uring_pdu *pdu = nvme_uring_pdu(ioucmd);
+
+	pdu->status = nvme_ucmd_status(rq, sts);
+	/*
+	 * This may run in interrupt context or under a queue's completion
+	 * lock: the rest happens in the submitting task, through task work
+	 * or, on a polled ring, in nvme_uring_iopoll().
+	 */
+	if (pdu->iopoll)
+		smp_store_release(&pdu->done, 1); /* status before done */
+	else
+		io_uring_cmd_complete_in_task(ioucmd, nvme_uring_task_done);
 	return RQ_END_IO_NONE;	/* freed by nvme_uring_task_done() */
+}
+
+/**
+ * nvme_uring_iopoll() - ->uring_cmd_iopoll of the ng and controller devices
+ * @ioucmd: a command started on a polled ring
+ * @iob: completion batch of the poller
+ * @poll_flags: BLK_POLL_*
+ *
+ * Polls the command's queue when it went to a polled queue, then finishes
+ * the command if its end_io has run.
+ * Return: 1 when the command was finished, else 0.
+ */
+int nvme_uring_iopoll(struct io_uring_cmd *ioucmd, struct io_comp_batch *iob,
+		      unsigned int poll_flags)
+{
+	struct nvme_uring_pdu *pdu = nvme_uring_pdu(ioucmd);
+	struct bio *bio = READ_ONCE(ioucmd->cookie);
+
+	/* done pairs with end_io's release: the status is read after it */
+	if (!smp_load_acquire(&pdu->done) && bio)
+		bio_poll(bio, iob, poll_flags);
+	if (!smp_load_acquire(&pdu->done)) /* as above */
+		return 0;
+	nvme_uring_task_done(ioucmd, IO_URING_F_UNLOCKED);
+	return 1;
 }
 
 /* map the user data: a plain buffer, a vector of them, or a fixed buffer */
@@ -131,6 +174,7 @@ int nvme_uring_cmd(struct nvme_ctrl *ctrl, struct nvme_ns *ns,
 	struct nvme_ucmd uc = { };
 	struct request *rq;
 	void *meta = NULL;
+	bool polled;
 	u32 nsid;
 	u8 flags;
 	int ret;
@@ -192,8 +236,12 @@ int nvme_uring_cmd(struct nvme_ctrl *ctrl, struct nvme_ns *ns,
 		}
 	}
 
-	rq = blk_mq_alloc_request(q, nvme_opc_host_to_ctrl(uc.sqe.opc) ?
-				  REQ_OP_DRV_OUT : REQ_OP_DRV_IN,
+	/* polled queues need a bio to find the request by */
+	polled = (issue_flags & IO_URING_F_IOPOLL) && ns && ns->disk &&
+		 uc.len && test_bit(QUEUE_FLAG_POLL, &q->queue_flags);
+	rq = blk_mq_alloc_request(q, (nvme_opc_host_to_ctrl(uc.sqe.opc) ?
+				      REQ_OP_DRV_OUT : REQ_OP_DRV_IN) |
+				  (polled ? REQ_POLLED : 0),
 				  (issue_flags & IO_URING_F_NONBLOCK) ?
 				  BLK_MQ_REQ_NOWAIT : 0);
 	if (IS_ERR(rq)) {
@@ -223,6 +271,16 @@ int nvme_uring_cmd(struct nvme_ctrl *ctrl, struct nvme_ns *ns,
 	pdu->bio = rq->bio;
 	pdu->umeta = uc.umeta;
 	pdu->status = 0;
+	pdu->iopoll = !!(issue_flags & IO_URING_F_IOPOLL);
+	pdu->done = 0;
+	if (pdu->iopoll)
+		WRITE_ONCE(ioucmd->cookie, NULL);
+	if (polled && rq->bio) {
+		/* blk_mq_start_request() sets the cookie bio_poll() needs */
+		bio_set_dev(rq->bio, ns->disk->part0);
+		rq->bio->bi_opf |= REQ_POLLED;
+		WRITE_ONCE(ioucmd->cookie, rq->bio);
+	}
 	rq->end_io = nvme_uring_end_io;
 	rq->end_io_data = ioucmd;
 	blk_execute_rq_nowait(rq, false);

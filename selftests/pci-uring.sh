@@ -15,7 +15,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-tap_plan 8
+tap_plan 11
 
 require_ctrls 60 one:1 three:2 tiny:1
 ng1=/dev/$(ng_of "${NS[one:1]}")
@@ -54,5 +54,18 @@ check "the namespace still reads after that ($ngtiny)" \
 	fio --name=after --filename="$ngtiny" --ioengine=io_uring_cmd \
 		--cmd_type=nvme --rw=read --bs=4k --size=1M --iodepth=4 \
 		--output=/tmp/after.log
+
+# ---- a polled ring (IORING_SETUP_IOPOLL) on polled queues ------------------
+modprobe -r nvme 2>/dev/null
+if modprobe nvme poll_queues=1 && nvme_wait_ctrls 60 one:1 three:2 tiny:1; then
+	ok "modprobe nvme poll_queues=1: controllers come up"
+else
+	not_ok "modprobe nvme poll_queues=1: controllers come up"
+fi
+ng1=/dev/$(ng_of "${NS[one:1]}")
+check "io_uring_cmd --hipri: verified 4k-64k writes on a polled queue ($ng1)" \
+	ucmd_fio upoll "$ng1" --bsrange=4k-64k --hipri
+check "io_uring_cmd --hipri --fixedbufs on a polled queue" \
+	ucmd_fio upollfix "$ng1" --bs=4k --hipri --fixedbufs
 
 ktap_finish
