@@ -108,6 +108,87 @@ int nvme_ucmd_status(struct request *rq, blk_status_t sts)
 	return 0;
 }
 
+/**
+ * nvme_ucmd_alloc() - the request of a checked user command, data unmapped
+ * @q: the queue it goes to
+ * @uc: the command
+ * @opf: flags added to its operation (REQ_POLLED)
+ * @flags: blk_mq_alloc_request() flags
+ *
+ * Separate metadata is bounced through a kernel buffer hung off the
+ * request (copied in for a write).  The caller maps the data, then ends
+ * with nvme_ucmd_finish(), also on failure.
+ * Return: the request or an ERR_PTR.
+ */
+struct request *nvme_ucmd_alloc(struct request_queue *q,
+				const struct nvme_ucmd *uc, blk_opf_t opf,
+				blk_mq_req_flags_t flags)
+{
+	bool to_ctrl = nvme_opc_host_to_ctrl(uc->sqe.opc);
+	struct request *rq;
+	void *meta = NULL;
+
+	if (uc->meta_len) {
+		/* the transport points MPTR at it: must be contiguous */
+		meta = kzalloc(uc->meta_len, GFP_KERNEL | __GFP_NOWARN);
+		if (!meta)
+			return ERR_PTR(-ENOMEM);
+		if (to_ctrl && copy_from_user(meta, u64_to_user_ptr(uc->umeta),
+					      uc->meta_len)) {
+			kfree(meta);
+			return ERR_PTR(-EFAULT);
+		}
+	}
+	rq = blk_mq_alloc_request(q, (to_ctrl ? REQ_OP_DRV_OUT :
+				      REQ_OP_DRV_IN) | opf, flags);
+	if (IS_ERR(rq)) {
+		kfree(meta);
+		return rq;
+	}
+	nvme_init_request(rq, &uc->sqe);
+	nvme_req(rq)->flags |= NVME_REQ_USERCMD;
+	if (uc->timeout_ms)
+		rq->timeout = msecs_to_jiffies(uc->timeout_ms);
+	nvme_req(rq)->meta = meta;
+	nvme_req(rq)->meta_len = uc->meta_len;
+	return rq;
+}
+
+/**
+ * nvme_ucmd_finish() - end a user command's request
+ * @rq: from nvme_ucmd_alloc()
+ * @bio: the head of its mapped data (NULL if none): completion advances
+ *	rq->bio
+ * @umeta: user address of separate metadata
+ * @ret: the outcome so far (nvme_ucmd_status(), or an errno if the
+ *	command never ran)
+ * @result: completion dwords 0 and 1, set when @ret >= 0; may be NULL
+ *
+ * Copies metadata out after a successful read, unmaps, frees.
+ * Return: @ret, or -EFAULT if a copy to user space failed.
+ */
+int nvme_ucmd_finish(struct request *rq, struct bio *bio, u64 umeta, int ret,
+		     u64 *result)
+{
+	struct nvme_request *nr = nvme_req(rq);
+	void *meta = nr->meta;
+
+	if (ret >= 0) {
+		if (result)
+			*result = le64_to_cpu(nr->result);
+		if (meta && req_op(rq) == REQ_OP_DRV_IN &&
+		    copy_to_user(u64_to_user_ptr(umeta), meta, nr->meta_len))
+			ret = -EFAULT;
+	}
+	nr->meta = NULL;
+	nr->meta_len = 0;
+	if (bio && blk_rq_unmap_user(bio) && !ret)
+		ret = -EFAULT;
+	blk_mq_free_request(rq);
+	kfree(meta);
+	return ret;
+}
+
 /*
  * Run @uc on @q and wait for it.  Returns a negative errno when the
  * command did not reach a verdict from the controller, else the NVMe
@@ -116,12 +197,8 @@ int nvme_ucmd_status(struct request *rq, blk_status_t sts)
 static int nvme_ucmd_run(struct nvme_ctrl *ctrl, struct request_queue *q,
 			 struct nvme_ucmd *uc)
 {
-	bool to_ctrl = nvme_opc_host_to_ctrl(uc->sqe.opc);
-	void __user *umeta = u64_to_user_ptr(uc->umeta);
 	struct request *rq;
-	struct bio *bio = NULL;
-	void *meta = NULL;
-	blk_status_t sts;
+	struct bio *bio;
 	int ret;
 
 	if (!q)
@@ -129,58 +206,18 @@ static int nvme_ucmd_run(struct nvme_ctrl *ctrl, struct request_queue *q,
 	ret = nvme_ucmd_check(ctrl, q, uc);
 	if (ret)
 		return ret;
-
-	if (uc->meta_len) {
-		/* the transport points MPTR at it: must be contiguous */
-		meta = kzalloc(uc->meta_len, GFP_KERNEL | __GFP_NOWARN);
-		if (!meta)
-			return -ENOMEM;
-		if (to_ctrl && copy_from_user(meta, umeta, uc->meta_len)) {
-			ret = -EFAULT;
-			goto out_free_meta;
-		}
-	}
-
-	rq = blk_mq_alloc_request(q, to_ctrl ? REQ_OP_DRV_OUT : REQ_OP_DRV_IN,
-				  0);
-	if (IS_ERR(rq)) {
-		ret = PTR_ERR(rq);
-		goto out_free_meta;
-	}
-	nvme_init_request(rq, &uc->sqe);
-	nvme_req(rq)->flags |= NVME_REQ_USERCMD;
-	if (uc->timeout_ms)
-		rq->timeout = msecs_to_jiffies(uc->timeout_ms);
-
+	rq = nvme_ucmd_alloc(q, uc, 0, 0);
+	if (IS_ERR(rq))
+		return PTR_ERR(rq);
 	if (uc->len) {
 		ret = blk_rq_map_user(q, rq, NULL, u64_to_user_ptr(uc->ubuf),
 				      uc->len, GFP_KERNEL);
 		if (ret)
-			goto out_free_rq;
-		/* completion advances rq->bio: keep the head for unmapping */
-		bio = rq->bio;
+			return nvme_ucmd_finish(rq, NULL, 0, ret, NULL);
 	}
-	nvme_req(rq)->meta = meta;
-	nvme_req(rq)->meta_len = uc->meta_len;
-
-	sts = blk_execute_rq(rq, false);
-	ret = nvme_ucmd_status(rq, sts);
-	if (ret >= 0) {
-		uc->result = le64_to_cpu(nvme_req(rq)->result);
-		if (meta && !to_ctrl &&
-		    copy_to_user(umeta, meta, uc->meta_len))
-			ret = -EFAULT;
-	}
-
-	nvme_req(rq)->meta = NULL;
-	nvme_req(rq)->meta_len = 0;
-	if (bio && blk_rq_unmap_user(bio) && !ret)
-		ret = -EFAULT;
-out_free_rq:
-	blk_mq_free_request(rq);
-out_free_meta:
-	kfree(meta);
-	return ret;
+	bio = rq->bio;
+	ret = nvme_ucmd_status(rq, blk_execute_rq(rq, false));
+	return nvme_ucmd_finish(rq, bio, uc->umeta, ret, &uc->result);
 }
 
 /*

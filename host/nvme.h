@@ -548,6 +548,11 @@ struct nvme_ucmd {
 int nvme_ucmd_check(struct nvme_ctrl *ctrl, struct request_queue *q,
 		    struct nvme_ucmd *uc);
 int nvme_ucmd_status(struct request *rq, blk_status_t sts);
+struct request *nvme_ucmd_alloc(struct request_queue *q,
+				const struct nvme_ucmd *uc, blk_opf_t opf,
+				blk_mq_req_flags_t flags);
+int nvme_ucmd_finish(struct request *rq, struct bio *bio, u64 umeta, int ret,
+		     u64 *result);
 bool nvme_admin_changes_ns(u8 opc);
 
 /* uring.c: io_uring passthrough (NVME_URING_CMD_*) */

@@ -18,9 +18,6 @@
 #include <linux/capability.h>
 #include <linux/io_uring.h>
 #include <linux/nvme_ioctl.h>
-#include <linux/sizes.h>
-#include <linux/slab.h>
-#include <linux/uaccess.h>
 
 #include "nvme.h"
 
@@ -56,27 +53,15 @@ static void nvme_uring_task_done(struct io_uring_cmd *ioucmd,
 {
 	struct nvme_uring_pdu *pdu = nvme_uring_pdu(ioucmd);
 	struct request *rq = pdu->rq;
-	struct nvme_request *nr = nvme_req(rq);
-	void *meta = nr->meta;
-	int ret = pdu->status;
+	struct nvme_ctrl *ctrl = nvme_req(rq)->ctrl;
+	bool rescan = rq->q == ctrl->admin_q &&
+		      nvme_admin_changes_ns(nvme_req(rq)->cmd.opc);
 	u64 result = 0;
+	int ret;
 
-	if (ret >= 0) {
-		result = le64_to_cpu(nr->result);
-		if (meta && req_op(rq) == REQ_OP_DRV_IN &&
-		    copy_to_user(u64_to_user_ptr(pdu->umeta), meta,
-				 nr->meta_len))
-			ret = -EFAULT;
-	}
-	nr->meta = NULL;
-	nr->meta_len = 0;
-	if (pdu->bio && blk_rq_unmap_user(pdu->bio) && !ret)
-		ret = -EFAULT;
-	if (!ret && rq->q == nr->ctrl->admin_q &&
-	    nvme_admin_changes_ns(nr->cmd.opc))
-		nvme_queue_scan(nr->ctrl);
-	blk_mq_free_request(rq);
-	kfree(meta);
+	ret = nvme_ucmd_finish(rq, pdu->bio, pdu->umeta, pdu->status, &result);
+	if (!ret && rescan)
+		nvme_queue_scan(ctrl);
 	io_uring_cmd_done(ioucmd, ret, result, issue_flags);
 }
 
@@ -84,7 +69,6 @@ static enum rq_end_io_ret nvme_uring_end_io(struct request *rq,
 					    blk_status_t sts)
 {
 	struct io_uring_cmd *ioucmd = rq->end_io_data;
-
 	struct nvme_uring_pdu *pdu = nvme_uring_pdu(ioucmd);
 
 	pdu->status = nvme_ucmd_status(rq, sts);
@@ -173,7 +157,6 @@ int nvme_uring_cmd(struct nvme_ctrl *ctrl, struct nvme_ns *ns,
 		   ioucmd->cmd_op == NVME_URING_CMD_ADMIN_VEC;
 	struct nvme_ucmd uc = { };
 	struct request *rq;
-	void *meta = NULL;
 	bool polled;
 	u32 nsid;
 	u8 flags;
@@ -224,48 +207,23 @@ int nvme_uring_cmd(struct nvme_ctrl *ctrl, struct nvme_ns *ns,
 	if (ret)
 		return ret;
 
-	if (uc.meta_len) {
-		meta = kzalloc(uc.meta_len, GFP_KERNEL | __GFP_NOWARN);
-		if (!meta)
-			return -ENOMEM;
-		if (nvme_opc_host_to_ctrl(uc.sqe.opc) &&
-		    copy_from_user(meta, u64_to_user_ptr(uc.umeta),
-				   uc.meta_len)) {
-			ret = -EFAULT;
-			goto out_free_meta;
-		}
-	}
-
 	/* polled queues need a bio to find the request by */
 	polled = (issue_flags & IO_URING_F_IOPOLL) && ns && ns->disk &&
 		 uc.len && test_bit(QUEUE_FLAG_POLL, &q->queue_flags);
-	rq = blk_mq_alloc_request(q, (nvme_opc_host_to_ctrl(uc.sqe.opc) ?
-				      REQ_OP_DRV_OUT : REQ_OP_DRV_IN) |
-				  (polled ? REQ_POLLED : 0),
-				  (issue_flags & IO_URING_F_NONBLOCK) ?
-				  BLK_MQ_REQ_NOWAIT : 0);
-	if (IS_ERR(rq)) {
-		ret = PTR_ERR(rq);
-		goto out_free_meta;
-	}
-	nvme_init_request(rq, &uc.sqe);
-	nvme_req(rq)->flags |= NVME_REQ_USERCMD;
-	if (uc.timeout_ms)
-		rq->timeout = msecs_to_jiffies(uc.timeout_ms);
+	rq = nvme_ucmd_alloc(q, &uc, polled ? REQ_POLLED : 0,
+			     (issue_flags & IO_URING_F_NONBLOCK) ?
+			     BLK_MQ_REQ_NOWAIT : 0);
+	if (IS_ERR(rq))
+		return PTR_ERR(rq);
 	if (uc.len) {
 		ret = nvme_uring_map(rq, ioucmd, &uc, vec);
 		if (ret)
-			goto out_free_rq;
+			return nvme_ucmd_finish(rq, NULL, 0, ret, NULL);
 		/* with a vector the byte count is known only now */
 		if (vec && blk_rq_bytes(rq) >
-		    (u64)queue_max_hw_sectors(q) << SECTOR_SHIFT) {
-			blk_rq_unmap_user(rq->bio);
-			ret = -EINVAL;
-			goto out_free_rq;
-		}
+		    (u64)queue_max_hw_sectors(q) << SECTOR_SHIFT)
+			return nvme_ucmd_finish(rq, rq->bio, 0, -EINVAL, NULL);
 	}
-	nvme_req(rq)->meta = meta;
-	nvme_req(rq)->meta_len = uc.meta_len;
 
 	pdu->rq = rq;
 	pdu->bio = rq->bio;
@@ -273,22 +231,15 @@ int nvme_uring_cmd(struct nvme_ctrl *ctrl, struct nvme_ns *ns,
 	pdu->status = 0;
 	pdu->iopoll = !!(issue_flags & IO_URING_F_IOPOLL);
 	pdu->done = 0;
-	if (pdu->iopoll)
-		WRITE_ONCE(ioucmd->cookie, NULL);
-	if (polled && rq->bio) {
+	if (polled) {
 		/* blk_mq_start_request() sets the cookie bio_poll() needs */
 		bio_set_dev(rq->bio, ns->disk->part0);
 		rq->bio->bi_opf |= REQ_POLLED;
-		WRITE_ONCE(ioucmd->cookie, rq->bio);
 	}
+	if (pdu->iopoll)
+		WRITE_ONCE(ioucmd->cookie, polled ? rq->bio : NULL);
 	rq->end_io = nvme_uring_end_io;
 	rq->end_io_data = ioucmd;
 	blk_execute_rq_nowait(rq, false);
 	return -EIOCBQUEUED;
-
-out_free_rq:
-	blk_mq_free_request(rq);
-out_free_meta:
-	kfree(meta);
-	return ret;
 }

@@ -196,6 +196,15 @@ void nvmet_port_ana_init(struct nvmet_port *port);
 int nvmet_ns_set_ana_grpid(struct nvmet_ns *ns, u32 grpid);
 void *nvmet_ana_log_build(struct nvmet_req *req, bool rgo, size_t *len);
 
+/* the state of @ns's ANA group through @ctrl's port (optimized if none) */
+static inline u8 nvmet_ana_state(const struct nvmet_ctrl *ctrl,
+				 const struct nvmet_ns *ns)
+{
+	if (!ctrl->port)
+		return NVME_ANA_OPTIMIZED;
+	return READ_ONCE(ctrl->port->ana_state[READ_ONCE(ns->anagrpid)]);
+}
+
 /*
  * The status of I/O to @ns on @ctrl: 0, or the path status of its group.
  * Per command: the usable states are answered here, the rest out of line.
@@ -203,11 +212,8 @@ void *nvmet_ana_log_build(struct nvmet_req *req, bool rgo, size_t *len);
 static inline u16 nvmet_ana_io_status(const struct nvmet_ctrl *ctrl,
 				      const struct nvmet_ns *ns)
 {
-	u8 state;
+	u8 state = nvmet_ana_state(ctrl, ns);
 
-	if (!ctrl->port)
-		return 0;
-	state = READ_ONCE(ctrl->port->ana_state[READ_ONCE(ns->anagrpid)]);
 	if (likely(state == NVME_ANA_OPTIMIZED ||
 		   state == NVME_ANA_NONOPTIMIZED))
 		return 0;
@@ -218,11 +224,8 @@ static inline u16 nvmet_ana_io_status(const struct nvmet_ctrl *ctrl,
 static inline bool nvmet_ana_unreachable(const struct nvmet_ctrl *ctrl,
 					 const struct nvmet_ns *ns)
 {
-	u8 state;
+	u8 state = nvmet_ana_state(ctrl, ns);
 
-	if (!ctrl->port)
-		return false;
-	state = READ_ONCE(ctrl->port->ana_state[READ_ONCE(ns->anagrpid)]);
 	return state == NVME_ANA_INACCESSIBLE ||
 	       state == NVME_ANA_PERSISTENT_LOSS;
 }
