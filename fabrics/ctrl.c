@@ -294,7 +294,8 @@ enum blk_eh_timer_return nvmf_timeout(struct nvmf_ctrl *fctrl,
 			     qid, nr->cmd.opc, rq->tag,
 			     nvme_ctrl_state_name(nvme_ctrl_state(ctrl)));
 	fctrl->ops->stop_queue(fctrl, qid);
-	if (!blk_mq_request_completed(rq)) {
+	/* a response or a cancel may have ended it meanwhile */
+	if (blk_mq_request_started(rq) && !blk_mq_request_completed(rq)) {
 		nr->status = NVME_SC_HOST_ABORTED_CMD;
 		nr->flags |= NVME_REQ_CANCELLED;
 		blk_mq_complete_request(rq);
@@ -429,6 +430,8 @@ static void nvmf_teardown_io(struct nvmf_ctrl *fctrl, bool remove)
 		return;
 	}
 	nvme_quiesce_io_queues(ctrl);
+	nvme_sync_io_queues(ctrl);
+	blk_sync_queue(fctrl->connect_q);
 	nvmf_stop_free_queues(fctrl, 1, true);
 	if (remove) {
 		blk_mq_destroy_queue(fctrl->connect_q);
@@ -451,6 +454,7 @@ static void nvmf_teardown_admin(struct nvmf_ctrl *fctrl, bool remove)
 		return;
 	}
 	nvme_quiesce_admin_queue(ctrl);
+	blk_sync_queue(ctrl->admin_q);
 	nvmf_stop_free_queues(fctrl, 0, true);
 	if (remove) {
 		nvme_unquiesce_admin_queue(ctrl);
@@ -646,6 +650,8 @@ static int nvmf_connect_ctrl(struct nvmf_ctrl *fctrl, bool first)
 {
 	int ret;
 
+	/* errors of the queues of an earlier attempt are gone with them */
+	clear_bit(NVMF_CTRL_QUEUE_ERR, &fctrl->flags);
 	ret = nvmf_setup_admin(fctrl, first);
 	if (ret)
 		return ret;
@@ -707,6 +713,17 @@ static void nvmf_schedule_reconnect(struct nvmf_ctrl *fctrl)
 			   fctrl->recovery.reconnect_delay * HZ);
 }
 
+/*
+ * Just live: a queue that broke while the attempt was still connecting
+ * other queues reported it when recovery had nothing to do.  Recover now,
+ * or its I/O would wait on a dead queue with no timer running.
+ */
+static void nvmf_recheck_queues(struct nvmf_ctrl *fctrl)
+{
+	if (test_and_clear_bit(NVMF_CTRL_QUEUE_ERR, &fctrl->flags))
+		nvmf_error_recovery(fctrl);
+}
+
 /* one attempt from CONNECTING; the decision table says what follows */
 static void nvmf_reconnect_attempt(struct nvmf_ctrl *fctrl)
 {
@@ -729,6 +746,7 @@ static void nvmf_reconnect_attempt(struct nvmf_ctrl *fctrl)
 			 fctrl->nr_reconnects);
 		if (d.actions & NVMF_ACT_START)
 			nvmf_start_ctrl(fctrl);
+		nvmf_recheck_queues(fctrl);
 		return;
 	}
 
@@ -811,6 +829,9 @@ void nvmf_error_recovery(struct nvmf_ctrl *fctrl)
 	struct nvme_ctrl *ctrl = &fctrl->ctrl;
 	struct nvmf_decision d;
 
+	/* seen by nvmf_recheck_queues() if the state is not live yet */
+	set_bit(NVMF_CTRL_QUEUE_ERR, &fctrl->flags);
+	smp_mb__after_atomic();
 	d = nvmf_recovery_decide(nvme_ctrl_state(ctrl), NVMF_EV_ERROR,
 				 &fctrl->recovery, fctrl->nr_reconnects);
 	if (!d.actions)
@@ -883,6 +904,7 @@ int nvmf_setup_ctrl(struct nvmf_ctrl *fctrl)
 		return -EBUSY;
 	}
 	nvmf_start_ctrl(fctrl);
+	nvmf_recheck_queues(fctrl);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(nvmf_setup_ctrl);

@@ -120,6 +120,7 @@ struct nvmf_queue_ops {
 #define NVMF_CTRL_ADMIN_TAGSET	0	/* admin tag set allocated */
 #define NVMF_CTRL_IO_TAGSET	1	/* I/O tag set allocated */
 #define NVMF_CTRL_WAS_LIVE	2	/* reached LIVE at least once */
+#define NVMF_CTRL_QUEUE_ERR	3	/* error reported while not live */
 
 /**
  * struct nvmf_ctrl - the fabrics part of a transport's controller

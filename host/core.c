@@ -786,6 +786,24 @@ void nvme_unquiesce_io_queues(struct nvme_ctrl *ctrl)
 EXPORT_SYMBOL_GPL(nvme_unquiesce_io_queues);
 
 /**
+ * nvme_sync_io_queues() - wait for running timeout handlers to return
+ * @ctrl: the controller
+ *
+ * A transport calls this before it cancels what is outstanding, so a
+ * timeout handler cannot end a request the cancel has ended already.
+ */
+void nvme_sync_io_queues(struct nvme_ctrl *ctrl)
+{
+	struct nvme_ns *ns;
+
+	down_read(&ctrl->ns_lock);
+	list_for_each_entry(ns, &ctrl->namespaces, entry)
+		blk_sync_queue(ns->queue);
+	up_read(&ctrl->ns_lock);
+}
+EXPORT_SYMBOL_GPL(nvme_sync_io_queues);
+
+/**
  * nvme_start_freeze() - start freezing every namespace queue
  * @ctrl: the controller
  */

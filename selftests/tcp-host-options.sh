@@ -12,7 +12,7 @@
 . "$(dirname "$0")/lib-nvmet.sh"
 . "$(dirname "$0")/lib-tcphost.sh"
 
-tap_plan 11
+tap_plan 12
 
 if ! tcp_target_up; then
 	not_ok "target set up"
@@ -69,9 +69,15 @@ check_eq "queue_count 4 (admin + read + write + poll)" 4 "$(cat /sys/class/nvme/
 ns1=$(ns_by_nsid "$c" 1)
 maps=$(ls /sys/block/"$(ns_disk_of "$c" 1)"/mq | wc -l)
 check_eq "$ns1 has 3 hardware queues" 3 "$maps"
-check "polled I/O (pvsync2 hipri) verified" fio --name=poll --filename="/dev/$ns1" \
-	--ioengine=pvsync2 --hipri --direct=1 --rw=randwrite --bs=4k --size=8M \
-	--verify=crc32c --verify_fatal=1 --do_verify=1 --output=/tmp/fio-poll.log
+# writes above the in-capsule size wait for an R2T that the poller reads
+check "polled I/O (pvsync2 hipri, 4k-128k) verified" timeout 120 fio --name=poll \
+	--filename="/dev/$ns1" --ioengine=pvsync2 --hipri --direct=1 \
+	--rw=randwrite --bsrange=4k-128k --size=8M --verify=crc32c \
+	--verify_fatal=1 --do_verify=1 --output=/tmp/fio-poll.log
+check "polled I/O (io_uring hipri, QD8, 4k-128k) verified" timeout 120 fio \
+	--name=upoll --filename="/dev/$ns1" --ioengine=io_uring --hipri \
+	--iodepth=8 --direct=1 --rw=randwrite --bsrange=4k-128k --size=8M \
+	--verify=crc32c --verify_fatal=1 --do_verify=1 --output=/tmp/fio-upoll.log
 tcp_fio_verify rw-queues "$ns1" "$(ns_by_nsid "$c" 2)" -- size=24M
 nvme disconnect-all > /dev/null 2>&1
 wait_until 10 tcp_no_leftovers

@@ -929,7 +929,8 @@ out:
  * Receive in the socket's data_ready callback: softirq context, the
  * socket spinlock held by the caller.  Only when no task owns the socket
  * (else io_work or ->poll is receiving and the bytes wait for it), and
- * only on a live I/O queue.  A response completes its request right here,
+ * only on a live I/O queue that is not polled (a polled request must not
+ * complete in interrupt context).  A response completes its request here,
  * which saves waking io_work (a context switch, often an IPI) per
  * completion.  Returns false when io_work must run.
  */
@@ -937,7 +938,8 @@ static bool ntcp_recv_softirq(struct ntcp_queue *q, struct sock *sk)
 {
 	read_descriptor_t desc = { .arg.data = q, .count = 1 };
 
-	if (!rx_softirq || !q->qid || !test_bit(NTCP_Q_LIVE, &q->flags) ||
+	if (!rx_softirq || !q->qid || q->polled ||
+	    !test_bit(NTCP_Q_LIVE, &q->flags) ||
 	    test_bit(NTCP_Q_STOPPED, &q->flags) ||
 	    test_bit(NTCP_Q_ERR, &q->flags) || sock_owned_by_user_nocheck(sk) ||
 	    q->rx_deferred)
@@ -1180,6 +1182,9 @@ static int ntcp_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
 	set_bit(NTCP_Q_POLLING, &q->flags);
 	q->nr_done = 0;
 	ntcp_recv_some(q);
+	/* R2Ts read here are answered here: nobody else would wake up */
+	if (!list_empty(&q->send_list))
+		ntcp_send_some(q);
 	done = q->nr_done;
 	clear_bit(NTCP_Q_POLLING, &q->flags);
 	mutex_unlock(&q->lock);

@@ -276,17 +276,28 @@ static u32 ntcp_io_icd(struct nvme_ctrl *ctrl)
 	return min_t(u32, (ctrl->ioccsz - sqe_units) * 16, SZ_1M);
 }
 
-/* the CPU that blk-mq maps first to the queue's hardware context */
-static int ntcp_pick_cpu(struct ntcp_ctrl *ctrl, int qid)
+/* the HCTX_TYPE_* of I/O queue @qid; @first: its first qid - 1 */
+static unsigned int ntcp_queue_type(struct nvmf_ctrl *fctrl, int qid,
+				    unsigned int *first)
 {
-	struct nvmf_ctrl *fctrl = &ctrl->fctrl;
-	unsigned int idx = qid - 1, type, n = 0, cpu;
+	unsigned int idx = qid - 1, type, n = 0;
 
 	for (type = 0; type < HCTX_MAX_TYPES; type++) {
 		if (idx < n + fctrl->io_queues[type])
 			break;
 		n += fctrl->io_queues[type];
 	}
+	*first = n;
+	return type;
+}
+
+/* the CPU that blk-mq maps first to the queue's hardware context */
+static int ntcp_pick_cpu(struct ntcp_ctrl *ctrl, int qid)
+{
+	struct nvmf_ctrl *fctrl = &ctrl->fctrl;
+	unsigned int idx = qid - 1, type, n, cpu;
+
+	type = ntcp_queue_type(fctrl, qid, &n);
 	if (test_bit(NVMF_CTRL_IO_TAGSET, &fctrl->flags) &&
 	    type < fctrl->io_set.nr_maps) {
 		struct blk_mq_queue_map *map = &fctrl->io_set.map[type];
@@ -305,6 +316,7 @@ static int ntcp_alloc_queue(struct nvmf_ctrl *fctrl, int qid,
 {
 	struct ntcp_ctrl *ctrl = container_of(fctrl, struct ntcp_ctrl, fctrl);
 	struct ntcp_queue *q;
+	unsigned int first;
 	int ret;
 
 	if (qid < 0 || qid >= ctrl->nr_queues)
@@ -314,6 +326,7 @@ static int ntcp_alloc_queue(struct nvmf_ctrl *fctrl, int qid,
 	q->qid = qid;
 	q->flags = 0;
 	q->io_cpu = qid ? ntcp_pick_cpu(ctrl, qid) : WORK_CPU_UNBOUND;
+	q->polled = qid && ntcp_queue_type(fctrl, qid, &first) == HCTX_TYPE_POLL;
 	q->icd_max = qid ? ntcp_io_icd(&fctrl->ctrl) : NTCP_ADMIN_ICD;
 	ntcp_reset_queue_state(q);
 
@@ -357,11 +370,9 @@ static void ntcp_start_queue(struct nvmf_ctrl *fctrl, int qid)
 	set_bit(NTCP_Q_LIVE, &q->flags);
 }
 
-static void ntcp_stop_queue(struct nvmf_ctrl *fctrl, int qid)
+/* called with q->sock_lock held */
+static void __ntcp_stop_queue(struct ntcp_queue *q)
 {
-	struct ntcp_ctrl *ctrl = container_of(fctrl, struct ntcp_ctrl, fctrl);
-	struct ntcp_queue *q = &ctrl->queues[qid];
-
 	if (!q->sock)
 		return;
 	clear_bit(NTCP_Q_LIVE, &q->flags);
@@ -372,17 +383,29 @@ static void ntcp_stop_queue(struct nvmf_ctrl *fctrl, int qid)
 	ntcp_drop_requests(q);
 }
 
+static void ntcp_stop_queue(struct nvmf_ctrl *fctrl, int qid)
+{
+	struct ntcp_ctrl *ctrl = container_of(fctrl, struct ntcp_ctrl, fctrl);
+	struct ntcp_queue *q = &ctrl->queues[qid];
+
+	mutex_lock(&q->sock_lock);
+	__ntcp_stop_queue(q);
+	mutex_unlock(&q->sock_lock);
+}
+
 static void ntcp_free_queue(struct nvmf_ctrl *fctrl, int qid)
 {
 	struct ntcp_ctrl *ctrl = container_of(fctrl, struct ntcp_ctrl, fctrl);
 	struct ntcp_queue *q = &ctrl->queues[qid];
 
-	if (!q->sock)
-		return;
-	ntcp_stop_queue(fctrl, qid);
-	clear_bit(NTCP_Q_ALLOCATED, &q->flags);
-	sock_release(q->sock);
-	q->sock = NULL;
+	mutex_lock(&q->sock_lock);
+	if (q->sock) {
+		__ntcp_stop_queue(q);
+		clear_bit(NTCP_Q_ALLOCATED, &q->flags);
+		sock_release(q->sock);
+		q->sock = NULL;
+	}
+	mutex_unlock(&q->sock_lock);
 }
 
 static void ntcp_free_ctrl(struct nvmf_ctrl *fctrl)
@@ -398,11 +421,12 @@ static int ntcp_get_address(struct nvmf_ctrl *fctrl, char *buf, int size)
 	struct ntcp_ctrl *ctrl = container_of(fctrl, struct ntcp_ctrl, fctrl);
 	struct ntcp_queue *q = &ctrl->queues[0];
 	struct sockaddr_storage src;
-	int ret;
+	int ret = 0;
 
-	if (!q->sock || !test_bit(NTCP_Q_ALLOCATED, &q->flags))
-		return 0;
-	ret = kernel_getsockname(q->sock, (struct sockaddr *)&src);
+	mutex_lock(&q->sock_lock);
+	if (q->sock && test_bit(NTCP_Q_ALLOCATED, &q->flags))
+		ret = kernel_getsockname(q->sock, (struct sockaddr *)&src);
+	mutex_unlock(&q->sock_lock);
 	if (ret <= 0)
 		return 0;
 	return scnprintf(buf, size, ",src_addr=%pISc", &src);
@@ -504,6 +528,7 @@ static struct nvme_ctrl *ntcp_create_ctrl(struct device *dev,
 		q->ctrl = ctrl;
 		q->qid = i;
 		mutex_init(&q->lock);
+		mutex_init(&q->sock_lock);
 		INIT_WORK(&q->io_work, ntcp_io_work);
 		ntcp_reset_queue_state(q);
 	}

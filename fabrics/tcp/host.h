@@ -141,8 +141,12 @@ struct ntcp_req {
  * @io_work: receives and sends; runs on nvme_tcp_wq at @io_cpu
  * @io_cpu: CPU the work runs on (WORK_CPU_UNBOUND for the admin queue)
  * @qid: queue id, 0 for admin
+ * @polled: a queue of the HCTX_TYPE_POLL map
  * @flags: NTCP_Q_*
  * @lock: serialises the sender, io_work and ->poll of this queue
+ * @sock_lock: serialises stopping and freeing @sock with each other and
+ *	with readers of its address (a timeout may stop the queue while
+ *	error recovery frees it)
  * @req_list: requests from ->queue_rq not yet seen by the sender
  * @send_list: requests the sender will walk, in order
  * @send_req: the request being sent, or NULL
@@ -178,8 +182,10 @@ struct ntcp_queue {
 	struct work_struct io_work;
 	int io_cpu;
 	u16 qid;
+	bool polled;
 	unsigned long flags;
 	struct mutex lock;	/* sender, io_work, poll */
+	struct mutex sock_lock;	/* stop, free, getsockname */
 	struct llist_head req_list;
 	struct list_head send_list;
 	struct ntcp_req *send_req;
