@@ -231,14 +231,22 @@ EXPORT_SYMBOL_GPL(nvmet_sq_destroy);
  * Bind @sq (whose Connect succeeded) to @ctrl, taking over a reference.
  * ctrl->lock held.
  */
-void nvmet_sq_setup(struct nvmet_ctrl *ctrl, struct nvmet_sq *sq, u16 qid,
+/*
+ * Bind @sq to @ctrl as queue @qid, with ctrl->lock held.  False when the
+ * controller's deletion has been scheduled: it may have killed its queues
+ * already and would never see this one.
+ */
+bool nvmet_sq_setup(struct nvmet_ctrl *ctrl, struct nvmet_sq *sq, u16 qid,
 		    u16 size)
 {
+	if (test_bit(NVMET_CTRL_FATAL, &ctrl->flags))
+		return false;
 	sq->qid = qid;
 	sq->size = size;
 	sq->sqhd = 0;
 	ctrl->sqs[qid] = sq;
 	sq->ctrl = ctrl;
+	return true;
 }
 
 /* ---- Requests ---- */
@@ -585,6 +593,7 @@ struct nvmet_ns *nvmet_ns_alloc(struct nvmet_subsys *subsys, u32 nsid)
 	ns->anagrpid = NVMET_DEFAULT_ANAGRP;
 	uuid_gen(&ns->uuid);
 	init_completion(&ns->disable_done);
+	mutex_init(&ns->state_lock);
 	return ns;
 }
 
@@ -643,6 +652,7 @@ int nvmet_ns_enable(struct nvmet_ns *ns)
 	struct nvmet_subsys *subsys = ns->subsys;
 	int ret;
 
+	mutex_lock(&ns->state_lock);
 	mutex_lock(&subsys->lock);
 	if (ns->enabled) {
 		ret = 0;
@@ -670,6 +680,7 @@ int nvmet_ns_enable(struct nvmet_ns *ns)
 		subsys->max_nsid = ns->nsid;
 	nvmet_ns_changed(subsys, ns->nsid);
 	mutex_unlock(&subsys->lock);
+	mutex_unlock(&ns->state_lock);
 	return 0;
 out_ref:
 	percpu_ref_exit(&ns->ref);
@@ -678,19 +689,27 @@ out_close:
 	nvmet_file_ns_disable(ns);
 out:
 	mutex_unlock(&subsys->lock);
+	mutex_unlock(&ns->state_lock);
 	return ret;
 }
 
+/*
+ * Off the lookups first, then drain the I/O, then close the backend.
+ * @ns stays "enabled" until the backend is closed, so configfs refuses to
+ * change what it is backed by meanwhile; ns->state_lock makes a second
+ * disable, or an enable, wait for this one to finish.
+ */
 void nvmet_ns_disable(struct nvmet_ns *ns)
 {
 	struct nvmet_subsys *subsys = ns->subsys;
 
+	mutex_lock(&ns->state_lock);
 	mutex_lock(&subsys->lock);
 	if (!ns->enabled) {
 		mutex_unlock(&subsys->lock);
+		mutex_unlock(&ns->state_lock);
 		return;
 	}
-	ns->enabled = false;
 	xa_erase(&subsys->namespaces, ns->nsid);
 	subsys->nr_namespaces--;
 	nvmet_recompute_max_nsid(subsys);
@@ -703,10 +722,12 @@ void nvmet_ns_disable(struct nvmet_ns *ns)
 	percpu_ref_exit(&ns->ref);
 
 	mutex_lock(&subsys->lock);
-	nvmet_ns_changed(subsys, ns->nsid);
-	mutex_unlock(&subsys->lock);
 	nvmet_bdev_ns_disable(ns);
 	nvmet_file_ns_disable(ns);
+	ns->enabled = false;
+	nvmet_ns_changed(subsys, ns->nsid);
+	mutex_unlock(&subsys->lock);
+	mutex_unlock(&ns->state_lock);
 }
 
 /* ---- Subsystems ---- */

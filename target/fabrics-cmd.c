@@ -129,12 +129,12 @@ static u16 nvmet_finish_connect(struct nvmet_req *req, struct nvmet_ctrl *ctrl,
 	u16 status;
 
 	mutex_lock(&ctrl->lock);
-	if (qid >= ctrl->nr_sqs || ctrl->sqs[qid]) {
+	if (qid >= ctrl->nr_sqs || ctrl->sqs[qid] ||
+	    !nvmet_sq_setup(ctrl, sq, qid, size)) {
 		mutex_unlock(&ctrl->lock);
 		nvmet_connect_ipo(req, NVMF_IATTR_CMD, NVMET_CC_OFF(qid));
 		return NVMET_ERR(NVME_SC_CONNECT_INVALID_PARAM);
 	}
-	nvmet_sq_setup(ctrl, sq, qid, size);
 	mutex_unlock(&ctrl->lock);
 	req->cq->qid = qid;
 	req->cq->size = size;
@@ -160,6 +160,15 @@ static void nvmet_execute_connect(struct nvmet_req *req)
 	struct nvmet_ctrl *ctrl = NULL;
 	u16 status, ipo = 0;
 
+	/*
+	 * A second Connect on this queue whose data arrived after the first
+	 * one had connected it: the queue belongs to that controller.
+	 */
+	if (req->sq->ctrl) {
+		pr_warn_ratelimited("connect on a queue already connected\n");
+		status = NVMET_ERR(NVME_SC_CMD_SEQ_ERROR);
+		goto out;
+	}
 	status = nvmet_connect_check(le16_to_cpu(c->recfmt), qid, sqsize,
 				     NVMET_NR_QUEUES_MAX, NVMET_QUEUE_SIZE,
 				     le32_to_cpu(c->kato), &ipo);

@@ -32,12 +32,13 @@
  * @nsid: namespace id
  * @ref: one per request using the namespace while enabled
  * @disable_done: @ref reached zero after being killed
+ * @state_lock: serialises enabling and disabling (held across the drain)
  * @device_path: backing block device or file
  * @uuid: device_uuid
  * @nguid: device_nguid
  * @eui64: derived from @nguid (shown when @nguid is set)
  * @buffered_io: file backend through the page cache
- * @enabled: serving I/O
+ * @enabled: serving I/O, or draining it with the backend still open
  * @bdev: block device backend
  * @file: file backend
  * @size: bytes
@@ -50,6 +51,7 @@ struct nvmet_ns {
 	u32 nsid;
 	struct percpu_ref ref;
 	struct completion disable_done;
+	struct mutex state_lock;
 	char *device_path;
 	uuid_t uuid;
 	u8 nguid[16];
@@ -177,7 +179,7 @@ u16 nvmet_alloc_ctrl(const char *subsysnqn, const char *hostnqn,
 u16 nvmet_ctrl_find_get(const char *subsysnqn, const char *hostnqn, u16 cntlid,
 			struct nvmet_req *req, struct nvmet_ctrl **ret);
 u16 nvmet_check_ctrl_status(struct nvmet_req *req);
-void nvmet_sq_setup(struct nvmet_ctrl *ctrl, struct nvmet_sq *sq, u16 qid,
+bool nvmet_sq_setup(struct nvmet_ctrl *ctrl, struct nvmet_sq *sq, u16 qid,
 		    u16 size);
 void nvmet_start_keep_alive(struct nvmet_ctrl *ctrl);
 void nvmet_keep_alive_reset(struct nvmet_ctrl *ctrl);
