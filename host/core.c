@@ -296,15 +296,22 @@ static blk_status_t nvme_setup_dsm(struct nvme_ns *ns, struct request *rq,
 			return BLK_STS_RESOURCE;
 	}
 
-	__rq_for_each_bio(bio, rq) {
-		if (n == segs)
-			break;
-		r[n].cattr = 0;
-		r[n].nlb = cpu_to_le32(bio->bi_iter.bi_size >> ns->lba_shift);
-		r[n].slba = cpu_to_le64(bio->bi_iter.bi_sector >> shift);
-		n++;
+	/*
+	 * One range: the block layer may have merged adjacent discards into
+	 * it (one segment, several bios), so it spans the whole request.
+	 */
+	if (segs > 1) {
+		__rq_for_each_bio(bio, rq) {
+			if (n == segs)
+				break;
+			r[n].cattr = 0;
+			r[n].nlb = cpu_to_le32(bio->bi_iter.bi_size >>
+					       ns->lba_shift);
+			r[n].slba = cpu_to_le64(bio->bi_iter.bi_sector >> shift);
+			n++;
+		}
 	}
-	if (!n) {	/* a single merged range without bios */
+	if (!n) {
 		r[0].cattr = 0;
 		r[0].nlb = cpu_to_le32(blk_rq_bytes(rq) >> ns->lba_shift);
 		r[0].slba = cpu_to_le64(blk_rq_pos(rq) >> shift);
@@ -759,11 +766,11 @@ void nvme_quiesce_io_queues(struct nvme_ctrl *ctrl)
 {
 	struct nvme_ns *ns;
 
-	if (test_and_set_bit(NVME_CTRL_FLAG_IO_Q_STOPPED, &ctrl->flags))
-		return;
+	/* flag and list under ns_lock: nvme_alloc_ns() reads the flag there */
 	down_read(&ctrl->ns_lock);
-	list_for_each_entry(ns, &ctrl->namespaces, entry)
-		blk_mq_quiesce_queue(ns->queue);
+	if (!test_and_set_bit(NVME_CTRL_FLAG_IO_Q_STOPPED, &ctrl->flags))
+		list_for_each_entry(ns, &ctrl->namespaces, entry)
+			blk_mq_quiesce_queue(ns->queue);
 	up_read(&ctrl->ns_lock);
 }
 EXPORT_SYMBOL_GPL(nvme_quiesce_io_queues);
@@ -776,11 +783,10 @@ void nvme_unquiesce_io_queues(struct nvme_ctrl *ctrl)
 {
 	struct nvme_ns *ns;
 
-	if (!test_and_clear_bit(NVME_CTRL_FLAG_IO_Q_STOPPED, &ctrl->flags))
-		return;
 	down_read(&ctrl->ns_lock);
-	list_for_each_entry(ns, &ctrl->namespaces, entry)
-		blk_mq_unquiesce_queue(ns->queue);
+	if (test_and_clear_bit(NVME_CTRL_FLAG_IO_Q_STOPPED, &ctrl->flags))
+		list_for_each_entry(ns, &ctrl->namespaces, entry)
+			blk_mq_unquiesce_queue(ns->queue);
 	up_read(&ctrl->ns_lock);
 }
 EXPORT_SYMBOL_GPL(nvme_unquiesce_io_queues);

@@ -321,6 +321,9 @@ static int nvme_user_submit_io(struct nvme_ns *ns, void __user *argp)
 		return -EINVAL;
 	}
 
+	/* the buffer is sized from the LBA size: it must be the real one */
+	if (ns->lbaf_bad)
+		return -EINVAL;
 	nlb = (u64)io.nblocks + 1;
 	uc.len = nlb << ns->lba_shift;
 	if (ns->ms && ns->ext) {

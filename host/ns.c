@@ -188,6 +188,7 @@ static int nvme_apply_id_ns(struct nvme_ns *ns, struct nvme_id_ns *id)
 		usable = false;
 	}
 	ns->lba_shift = usable ? f->ds : 9;
+	ns->lbaf_bad = !usable;
 	ns->ms = le16_to_cpu(f->ms);
 	ns->ext = id->flbas & NVME_NS_FLBAS_EXTENDED;
 	ns->nsze = le64_to_cpu(id->nsze);
@@ -501,12 +502,21 @@ out:
 	return ret;
 }
 
+/*
+ * Without an active namespace list: ask for every NSID up to NN.  64-bit
+ * counter (NN may be 0xffffffff) and a stop when the controller goes
+ * away, so a bogus NN cannot keep the scan (and removal) busy for ever.
+ */
 static void nvme_scan_sequential(struct nvme_ctrl *ctrl)
 {
-	u32 nsid;
+	u64 nsid;
 
-	for (nsid = 1; nsid <= ctrl->nn; nsid++)
+	for (nsid = 1; nsid <= ctrl->nn; nsid++) {
+		if (nvme_ctrl_state(ctrl) != NVME_CTRL_LIVE)
+			return;
 		nvme_scan_one(ctrl, nsid);
+		cond_resched();
+	}
 	nvme_remove_ns_between(ctrl, ctrl->nn, (u64)NVME_NSID_ALL + 1);
 }
 

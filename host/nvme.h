@@ -291,6 +291,7 @@ struct nvme_ns {
 	u32 nsid;
 	int instance;
 	u8 lba_shift;
+	bool lbaf_bad;		/* LBA size unsupported: @lba_shift is a stand-in */
 	u16 ms;			/* metadata bytes per block */
 	bool ext;		/* metadata interleaved with data */
 	u64 nsze;		/* blocks */

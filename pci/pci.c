@@ -811,6 +811,16 @@ static enum blk_eh_timer_return nvmp_timeout(struct request *rq)
 			 q->qid, rq->tag,
 			 nvme_ctrl_state_name(nvme_ctrl_state(ctrl)));
 		nvmp_disable(dev, false);
+		/*
+		 * Nothing will bring these queues back: let what was ended
+		 * and requeued reach ->queue_rq and fail there, or removal
+		 * waits for it for ever.
+		 */
+		if (nvme_ctrl_state(ctrl) != NVME_CTRL_CONNECTING &&
+		    nvme_ctrl_state(ctrl) != NVME_CTRL_NEW) {
+			nvme_unquiesce_admin_queue(ctrl);
+			nvme_unquiesce_io_queues(ctrl);
+		}
 		return BLK_EH_DONE;
 	default:
 		break;
@@ -1441,6 +1451,8 @@ static int nvmp_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
 	if (ret)
 		goto out_disable;
+	/* swiotlb bounces keep the in-page offset PRPs depend on */
+	dma_set_min_align_mask(&pdev->dev, NVMP_CTRL_PAGE - 1);
 	ret = nvmp_map_bar(dev);
 	if (ret)
 		goto out_disable;
