@@ -405,6 +405,11 @@ int nvmet_rdma_alloc_rsps(struct nvmet_rdma_queue *queue)
 	return 0;
 }
 
+/*
+ * A response context from the pool, else a new one.  ERR_PTR(-EBUSY) once
+ * the queue holds twice its pool (the host is not taking its responses),
+ * ERR_PTR(-ENOMEM) when allocating fails.
+ */
 struct nvmet_rdma_rsp *nvmet_rdma_get_rsp(struct nvmet_rdma_queue *queue)
 {
 	struct nvmet_rdma_rsp *rsp;
@@ -418,13 +423,17 @@ struct nvmet_rdma_rsp *nvmet_rdma_get_rsp(struct nvmet_rdma_queue *queue)
 	spin_unlock_irqrestore(&queue->rsp_lock, flags);
 
 	if (!rsp) {
+		if (atomic_inc_return(&queue->nr_dynamic) > queue->nr_rsps) {
+			atomic_dec(&queue->nr_dynamic);
+			return ERR_PTR(-EBUSY);
+		}
 		rsp = kzalloc(sizeof(*rsp), GFP_KERNEL);
-		if (!rsp)
-			return NULL;
-		if (nvmet_rdma_init_rsp(queue, rsp, GFP_KERNEL)) {
-			nvmet_rdma_free_rsp(queue, rsp);
+		if (!rsp || nvmet_rdma_init_rsp(queue, rsp, GFP_KERNEL)) {
+			if (rsp)
+				nvmet_rdma_free_rsp(queue, rsp);
 			kfree(rsp);
-			return NULL;
+			atomic_dec(&queue->nr_dynamic);
+			return ERR_PTR(-ENOMEM);
 		}
 		rsp->dynamic = true;
 	}
@@ -456,6 +465,7 @@ void nvmet_rdma_put_rsp(struct nvmet_rdma_rsp *rsp)
 	if (rsp->dynamic) {
 		nvmet_rdma_free_rsp(queue, rsp);
 		kfree(rsp);
+		atomic_dec(&queue->nr_dynamic);
 		return;
 	}
 	spin_lock_irqsave(&queue->rsp_lock, flags);

@@ -374,6 +374,14 @@ static u16 nvmet_rdma_map_keyed(struct nvmet_rdma_rsp *rsp)
 	}
 	rsp->n_rdma = ret;
 	rsp->rw_inited = true;
+	/* more WRs than the send queue holds would wait for ever */
+	if (unlikely(1 + rsp->n_rdma > queue->sq_wr_total)) {
+		pr_err_ratelimited("queue %d: %u bytes need %u send queue slots, the queue has %u\n",
+				   queue->idx, rsp->data.len, 1 + rsp->n_rdma,
+				   queue->sq_wr_total);
+		rsp->n_rdma = 0;
+		return NVME_SC_DATA_XFER_ERROR | NVME_STATUS_DNR;
+	}
 	return NVME_SC_SUCCESS;
 }
 
@@ -466,8 +474,10 @@ void nvmet_rdma_recv_done(struct ib_cq *cq, struct ib_wc *wc)
 	cmd->byte_len = wc->byte_len;
 
 	rsp = nvmet_rdma_get_rsp(queue);
-	if (unlikely(!rsp)) {
-		nvmet_rdma_queue_fail(queue, "out of memory for a command");
+	if (unlikely(IS_ERR(rsp))) {
+		nvmet_rdma_queue_fail(queue, PTR_ERR(rsp) == -EBUSY ?
+				      "the host sends commands but takes no responses" :
+				      "out of memory for a command");
 		goto recycle;
 	}
 	rsp->cmd = cmd;
@@ -561,6 +571,7 @@ static int nvmet_rdma_create_ib_queue(struct nvmet_rdma_queue *queue)
 		return ret;
 	}
 	queue->qp = queue->cm_id->qp;
+	queue->sq_wr_total = qa.cap.max_send_wr;
 	atomic_set(&queue->sq_wr_avail, qa.cap.max_send_wr);
 	if (queue->srq)
 		return 0;
@@ -577,10 +588,14 @@ static int nvmet_rdma_create_ib_queue(struct nvmet_rdma_queue *queue)
 static void nvmet_rdma_free_queue(struct nvmet_rdma_queue *queue,
 				  bool destroy_id)
 {
-	if (queue->qp)
-		rdma_destroy_qp(queue->cm_id);
-	if (destroy_id)
+	if (destroy_id) {
+		/* waits for its CM handler, which may still post to the QP */
 		rdma_destroy_id(queue->cm_id);
+		if (queue->qp)
+			ib_destroy_qp(queue->qp);
+	} else if (queue->qp) {
+		rdma_destroy_qp(queue->cm_id);
+	}
 	if (queue->cq)
 		ib_free_cq(queue->cq);
 	nvmet_rdma_free_rsps(queue);
@@ -658,7 +673,11 @@ static void nvmet_rdma_queue_established(struct nvmet_rdma_queue *queue)
 
 	list_for_each_entry_safe(rsp, tmp, &list, entry) {
 		list_del(&rsp->entry);
-		nvmet_rdma_handle_command(rsp);
+		/* the queue may break while these run: drop the rest */
+		if (nvmet_rdma_queue_dying(queue))
+			nvmet_rdma_put_rsp(rsp);
+		else
+			nvmet_rdma_handle_command(rsp);
 	}
 }
 
@@ -775,13 +794,8 @@ static int nvmet_rdma_queue_connect(struct rdma_cm_id *cm_id,
 	if (!queue)
 		goto reject;
 
-	mutex_lock(&nvmet_rdma_queue_mutex);
-	if (queue->dev->removing || atomic_read(&port->removing)) {
-		mutex_unlock(&nvmet_rdma_queue_mutex);
+	if (queue->dev->removing || atomic_read(&port->removing))
 		goto free;
-	}
-	list_add_tail(&queue->entry, &nvmet_rdma_queues);
-	mutex_unlock(&nvmet_rdma_queue_mutex);
 
 	cm_id->context = &queue->ctx;
 	nvme_rdma_cm_rep_encode(&rep, queue->sq_size);
@@ -795,13 +809,24 @@ static int nvmet_rdma_queue_connect(struct rdma_cm_id *cm_id,
 					  queue->dev->ibdev->attrs.max_qp_rd_atom);
 	ret = rdma_accept(cm_id, &param);
 	if (ret) {
+		/* nobody else knows the queue yet: it is ours to free */
 		pr_err_ratelimited("accepting %pISpc failed (%d)\n",
 				   &cm_id->route.addr.dst_addr, ret);
-		mutex_lock(&nvmet_rdma_queue_mutex);
-		list_del_init(&queue->entry);
-		mutex_unlock(&nvmet_rdma_queue_mutex);
 		goto free;
 	}
+
+	/*
+	 * Listed only now, so that device or port removal never frees a
+	 * queue whose accept failed.  One that broke meanwhile is already
+	 * being released; one whose device or port started going away
+	 * meanwhile goes with it.
+	 */
+	mutex_lock(&nvmet_rdma_queue_mutex);
+	if (!nvmet_rdma_queue_dying(queue))
+		list_add_tail(&queue->entry, &nvmet_rdma_queues);
+	if (queue->dev->removing || atomic_read(&port->removing))
+		nvmet_rdma_queue_disconnect(queue);
+	mutex_unlock(&nvmet_rdma_queue_mutex);
 	return 0;
 
 free:

@@ -220,6 +220,9 @@ enum nvmet_rdma_queue_state {
  * @nr_rsps: entries in @rsps
  * @rsp_lock: protects @free_rsps
  * @free_rsps: unused entries of @rsps
+ * @nr_dynamic: contexts allocated beyond @rsps, at most @nr_rsps: a host
+ *	that sends commands but takes no responses ends its queue there
+ * @sq_wr_total: send queue slots in all
  * @sq_wr_avail: free send queue slots
  * @wait_lock: protects @wait_list
  * @wait_list: requests waiting for send queue slots, in order
@@ -254,6 +257,8 @@ struct nvmet_rdma_queue {
 	u32 nr_rsps;
 	spinlock_t rsp_lock;	/* @free_rsps */
 	struct list_head free_rsps;
+	atomic_t nr_dynamic;
+	u32 sq_wr_total;
 	atomic_t sq_wr_avail;
 	spinlock_t wait_lock;	/* @wait_list */
 	struct list_head wait_list;
