@@ -521,6 +521,44 @@ std::vector<Scenario> build()
 		return b;
 	}));
 
+	// ---- Connect ----
+	v.push_back({"connect-twice",
+		     "a Connect whose data comes after a second Connect bound the queue",
+		     kEndOrError, {}, [](const Target &t) {
+			HostConn c;
+			if (!open_conn(t, c, true))
+				return setup_failed(c.err);
+			// first Connect: its data waits for an R2T
+			nvme_sqe a = ntcp::make_connect_sqe(0, 31, 0);
+			a.cid = 0x7a;
+			a.flags = 0x40;
+			a.dptr.sgl.length = cpu_to_le32(sizeof(nvmf_connect_data));
+			a.dptr.sgl.type = NVME_TCP_SGL_TRANSPORT;
+			if (!c.send(c.cmd_pdu(a)))
+				return setup_failed(c.err);
+			RecvResult r = ntcp::recv_pdu(c.s, c.w, t.react_ms);
+			if (!r.ok() || r.pdu.type() != NVME_TCP_R2T)
+				return setup_failed("no R2T for the first Connect: " + r.what);
+			auto *r2t = r.pdu.as<nvme_tcp_r2t_pdu>();
+			uint16_t ttag = le16_to_cpu(r2t->ttag);
+			// second Connect, complete: the queue is now connected
+			uint16_t cntlid;
+			if (!c.fabrics_connect(0, t.subnqn, t.hostnqn, NVMF_CNTLID_DYNAMIC,
+					       &cntlid, 0))
+				return setup_failed("second Connect: " + c.err);
+			// then the first one's data
+			nvmf_connect_data d = ntcp::make_connect_data(t.subnqn, t.hostnqn,
+								      NVMF_CNTLID_DYNAMIC);
+			uint8_t hbuf[256];
+			memset(hbuf, 0, sizeof(hbuf));
+			auto *h = reinterpret_cast<nvme_tcp_data_pdu *>(hbuf);
+			uint32_t hb = nvme_tcp_enc_data(h, NVME_TCP_H2C_DATA, c.w.hdgst, c.w.ddgst,
+							c.cpda, a.cid, ttag, 0, sizeof(d),
+							NVME_TCP_F_DATA_LAST);
+			return send_and_react(c, ntcp::pdu_bytes(hbuf, hb,
+						reinterpret_cast<const uint8_t *>(&d), sizeof(d)), t);
+		}});
+
 	// What Debian 6.1's target does with these (see the architecture
 	// document): it does not check PLEN/PDO/HDGST of a command capsule
 	// without data against the header and answers the command, and it
@@ -532,6 +570,10 @@ std::vector<Scenario> build()
 		{"plen-huge", {Reaction::ErrorStatus}},
 		{"missing-header-digest", {Reaction::None}},
 		{"h2cdata-unknown-cccid", {Reaction::None}},
+		// Debian's target sends no R2T for a write that would fit the
+		// port's in-capsule size (it waits for in-capsule data), so the
+		// first Connect never gets one there.
+		{"connect-twice", {Reaction::Success, Reaction::SetupFailed}},
 	};
 	for (auto &l : lenient)
 		for (auto &sc : v)
