@@ -831,6 +831,7 @@ void nvmf_error_recovery(struct nvmf_ctrl *fctrl)
 
 	/* seen by nvmf_recheck_queues() if the state is not live yet */
 	set_bit(NVMF_CTRL_QUEUE_ERR, &fctrl->flags);
+	/* bit before state; the connect side sets the state, then tests */
 	smp_mb__after_atomic();
 	d = nvmf_recovery_decide(nvme_ctrl_state(ctrl), NVMF_EV_ERROR,
 				 &fctrl->recovery, fctrl->nr_reconnects);

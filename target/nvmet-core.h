@@ -51,7 +51,7 @@ struct nvmet_ns {
 	u32 nsid;
 	struct percpu_ref ref;
 	struct completion disable_done;
-	struct mutex state_lock;
+	struct mutex state_lock;	/* enable/disable, across the drain */
 	char *device_path;
 	uuid_t uuid;
 	u8 nguid[16];

@@ -474,7 +474,7 @@ void nvmet_rdma_recv_done(struct ib_cq *cq, struct ib_wc *wc)
 	cmd->byte_len = wc->byte_len;
 
 	rsp = nvmet_rdma_get_rsp(queue);
-	if (unlikely(IS_ERR(rsp))) {
+	if (IS_ERR(rsp)) {
 		nvmet_rdma_queue_fail(queue, PTR_ERR(rsp) == -EBUSY ?
 				      "the host sends commands but takes no responses" :
 				      "out of memory for a command");
