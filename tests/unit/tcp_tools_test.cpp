@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <cstring>
 #include <map>
 #include <thread>
 
@@ -70,6 +71,10 @@ TEST(TcpTools, BadTargetRefusesEveryPeerScenario)
 {
 	peer::Target t = target_for("good");
 	for (const auto &s : peer::scenarios()) {
+		// needs a target that reads the next command while one waits for
+		// its R2T data; tcp-badtarget serves one command at a time
+		if (!strcmp(s.name, "connect-twice"))
+			continue;
 		peer::Outcome o = s.run(t);
 		bool ok = false;
 		for (auto r : s.allowed)
