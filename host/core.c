@@ -529,7 +529,10 @@ EXPORT_SYMBOL_GPL(nvme_end_batch);
  * @queue_live: the transport's queue is set up
  *
  * Internal admin commands may flow while the controller is still being
- * set up; everything else needs a live (or draining) controller.
+ * set up; everything else needs a live (or draining) controller, except
+ * that a PCIe controller finishing a reset takes I/O on the queues it has
+ * created again (its reset waits for requeued I/O to drain when the
+ * number of queues changed).
  */
 bool nvme_ctrl_may_queue(struct nvme_ctrl *ctrl, struct request *rq,
 			 bool queue_live)
@@ -539,6 +542,9 @@ bool nvme_ctrl_may_queue(struct nvme_ctrl *ctrl, struct request *rq,
 	if (unlikely(!queue_live))
 		return false;
 	if (likely(state == NVME_CTRL_LIVE || state == NVME_CTRL_DELETING))
+		return true;
+	if (state == NVME_CTRL_CONNECTING && rq->q != ctrl->admin_q &&
+	    !(ctrl->ops->flags & NVME_F_FABRICS))
 		return true;
 	return blk_rq_is_passthrough(rq) &&
 	       !(nvme_req(rq)->flags & NVME_REQ_USERCMD) &&

@@ -866,7 +866,9 @@ static int nvmet_rdma_enable_port(struct nvmet_rdma_port *port)
 		rdma_destroy_id(cm_id);
 		return ret;
 	}
-	WRITE_ONCE(port->cm_id, cm_id);
+	mutex_lock(&port->cm_lock);
+	port->cm_id = cm_id;
+	mutex_unlock(&port->cm_lock);
 	return 0;
 }
 
@@ -888,17 +890,26 @@ static void nvmet_rdma_repair_port_work(struct work_struct *w)
 				   NVMET_RDMA_REPAIR_DELAY);
 }
 
-/* The device under a listener went away; non-zero destroys @cm_id. */
+/*
+ * The device under a listener went away; non-zero destroys @cm_id.  All
+ * of it under cm_lock: remove_port takes that lock before it cancels the
+ * repair work and drops the port, so it waits for this to be done.
+ */
 static int nvmet_rdma_listener_removed(struct nvmet_rdma_port *port,
 				       struct rdma_cm_id *cm_id)
 {
-	if (cmpxchg(&port->cm_id, cm_id, NULL) != cm_id)
+	mutex_lock(&port->cm_lock);
+	if (port->cm_id != cm_id) {
+		mutex_unlock(&port->cm_lock);
 		return 0;	/* remove_port is destroying it */
+	}
+	port->cm_id = NULL;
 	pr_info("RDMA device under %pISpc removed; will listen again when it returns\n",
 		&port->addr);
 	if (!atomic_read(&port->removing))
 		queue_delayed_work(nvmet_rdma_wq, &port->repair_work,
 				   NVMET_RDMA_REPAIR_DELAY);
+	mutex_unlock(&port->cm_lock);
 	return 1;
 }
 
@@ -986,6 +997,7 @@ static int nvmet_rdma_add_port(struct nvmet_port *nport)
 	port->ctx.listener = true;
 	kref_init(&port->ref);
 	port->nport = nport;
+	mutex_init(&port->cm_lock);
 	INIT_DELAYED_WORK(&port->repair_work, nvmet_rdma_repair_port_work);
 	ret = inet_pton_with_scope(&init_net, af, nport->traddr,
 				   nport->trsvcid, &port->addr);
@@ -1010,8 +1022,13 @@ err:
 
 static void nvmet_rdma_destroy_listener(struct nvmet_rdma_port *port)
 {
-	struct rdma_cm_id *cm_id = xchg(&port->cm_id, NULL);
+	struct rdma_cm_id *cm_id;
 
+	mutex_lock(&port->cm_lock);
+	cm_id = port->cm_id;
+	port->cm_id = NULL;
+	mutex_unlock(&port->cm_lock);
+	/* not under cm_lock: this waits for the ID's handler */
 	if (cm_id)
 		rdma_destroy_id(cm_id);
 }

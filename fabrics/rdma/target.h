@@ -87,6 +87,7 @@ struct nvmet_rdma_dev {
  * @nport: the core's port
  * @addr: address listened on
  * @cm_id: the listening CM ID, NULL while the device is gone
+ * @cm_lock: guards @cm_id and the queueing of @repair_work
  * @repair_work: re-creates the listener after a device removal
  * @removing: remove_port has started
  * @ref: held by remove_port's caller and by every queue of the port
@@ -101,6 +102,7 @@ struct nvmet_rdma_port {
 	struct nvmet_port *nport;
 	struct sockaddr_storage addr;
 	struct rdma_cm_id *cm_id;
+	struct mutex cm_lock;	/* @cm_id, and queueing @repair_work */
 	struct delayed_work repair_work;
 	atomic_t removing;
 };
