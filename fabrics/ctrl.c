@@ -671,7 +671,17 @@ static void nvmf_start_ctrl(struct nvmf_ctrl *fctrl)
 	fctrl->nr_reconnects = 0;
 	cancel_delayed_work(&fctrl->failfast_work);
 	clear_bit(NVME_CTRL_FLAG_FAILFAST, &ctrl->flags);
-	set_bit(NVMF_CTRL_WAS_LIVE, &fctrl->flags);
+	/*
+	 * A persistent discovery controller back after an outage: the log
+	 * may have changed meanwhile with no event for it; nvme-cli's udev
+	 * rule re-reads it (connect-all) on this one.
+	 */
+	if (test_and_set_bit(NVMF_CTRL_WAS_LIVE, &fctrl->flags) &&
+	    nvme_ctrl_is_discovery(ctrl)) {
+		char *envp[] = { "NVME_EVENT=rediscover", NULL };
+
+		kobject_uevent_env(&ctrl->cdev_device.kobj, KOBJ_CHANGE, envp);
+	}
 	nvme_unquiesce_admin_queue(ctrl);
 	if (ctrl->queue_count > 1)
 		nvme_unquiesce_io_queues(ctrl);
@@ -775,6 +785,13 @@ static void nvmf_connect_work(struct work_struct *work)
 	nvmf_reconnect_attempt(fctrl);
 }
 
+static void nvmf_arm_failfast(struct nvmf_ctrl *fctrl, unsigned int actions)
+{
+	if (actions & NVMF_ACT_ARM_FAILFAST)
+		queue_delayed_work(nvme_wq, &fctrl->failfast_work,
+				   fctrl->recovery.fast_io_fail_tmo * HZ);
+}
+
 static void nvmf_err_work(struct work_struct *work)
 {
 	struct nvmf_ctrl *fctrl = container_of(work, struct nvmf_ctrl,
@@ -785,10 +802,7 @@ static void nvmf_err_work(struct work_struct *work)
 	nvmf_teardown_for_reconnect(fctrl);
 	if (!nvme_change_ctrl_state(ctrl, NVME_CTRL_CONNECTING))
 		return;		/* being deleted */
-	if (actions & NVMF_ACT_ARM_FAILFAST) {
-		queue_delayed_work(nvme_wq, &fctrl->failfast_work,
-				   fctrl->recovery.fast_io_fail_tmo * HZ);
-	}
+	nvmf_arm_failfast(fctrl, actions);
 	if (actions & NVMF_ACT_CONNECT_NOW)
 		nvmf_reconnect_attempt(fctrl);
 	else if (actions & NVMF_ACT_RECONNECT)
@@ -801,11 +815,16 @@ static void nvmf_reset_work(struct work_struct *work)
 	struct nvmf_ctrl *fctrl = container_of(work, struct nvmf_ctrl,
 					       ctrl.reset_work);
 	struct nvme_ctrl *ctrl = &fctrl->ctrl;
+	/* the core moved it out of LIVE: what a reset from LIVE asks for */
+	struct nvmf_decision d = nvmf_recovery_decide(NVME_CTRL_LIVE,
+						      NVMF_EV_RESET,
+						      &fctrl->recovery, 0);
 
 	dev_info(&ctrl->cdev_device, "resetting controller\n");
 	nvmf_teardown_for_reconnect(fctrl);
 	if (!nvme_change_ctrl_state(ctrl, NVME_CTRL_CONNECTING))
 		return;
+	nvmf_arm_failfast(fctrl, d.actions);
 	nvmf_reconnect_attempt(fctrl);
 }
 
@@ -1083,7 +1102,7 @@ static int nvmf_tmo_parse(const char *buf, int *tmo)
 {
 	int v;
 
-	if (kstrtoint(buf, 10, &v))
+	if (kstrtoint(buf, 10, &v) || v > NVMF_MAX_TMO_S)
 		return -EINVAL;
 	*tmo = v < 0 ? -1 : v;
 	return 0;
@@ -1124,7 +1143,7 @@ static ssize_t reconnect_delay_store(struct device *dev,
 	struct nvmf_ctrl *fctrl = nvmf_dev_to_fctrl(dev);
 	int v;
 
-	if (kstrtoint(buf, 10, &v) || v <= 0)
+	if (kstrtoint(buf, 10, &v) || v <= 0 || v > NVMF_MAX_TMO_S)
 		return -EINVAL;
 	fctrl->opts->reconnect_delay = v;
 	WRITE_ONCE(fctrl->recovery.reconnect_delay, v);

@@ -228,16 +228,20 @@ static int nvmf_store_int(struct nvmf_ctrl_options *o, unsigned int bit,
 		else
 			o->nr_poll_queues = nvmf_clamp_cpus(v, nr_cpus);
 		break;
+	/*
+	 * Seconds are turned into milliseconds (the Connect's KATO) and
+	 * jiffies: NVMF_MAX_TMO_S keeps both in range.
+	 */
 	case NVMF_OPT_KATO:
-		if (v < 0) {
-			*why = "keep_alive_tmo must be >= 0";
+		if (v < 0 || v > NVMF_MAX_TMO_S) {
+			*why = "keep_alive_tmo must be 0.." NVMF_MAX_TMO_STR;
 			return -EINVAL;
 		}
 		o->kato = v;
 		break;
 	case NVMF_OPT_RECONNECT_DELAY:
-		if (v <= 0) {
-			*why = "reconnect_delay must be > 0";
+		if (v <= 0 || v > NVMF_MAX_TMO_S) {
+			*why = "reconnect_delay must be 1.." NVMF_MAX_TMO_STR;
 			return -EINVAL;
 		}
 		o->reconnect_delay = v;
@@ -246,6 +250,10 @@ static int nvmf_store_int(struct nvmf_ctrl_options *o, unsigned int bit,
 		o->ctrl_loss_tmo = v < 0 ? -1 : v;	/* < 0: forever */
 		break;
 	case NVMF_OPT_FAIL_FAST_TMO:
+		if (v > NVMF_MAX_TMO_S) {
+			*why = "fast_io_fail_tmo must be at most " NVMF_MAX_TMO_STR;
+			return -EINVAL;
+		}
 		o->fast_io_fail_tmo = v < 0 ? -1 : v;	/* < 0: off */
 		break;
 	case NVMF_OPT_TOS:

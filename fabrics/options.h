@@ -59,6 +59,9 @@ enum {
 #define NVMF_MIN_QUEUE_SIZE	16
 #define NVMF_MAX_QUEUE_SIZE	1024
 #define NVMF_DEF_QUEUE_SIZE	128
+/* largest timeout in seconds: * 1000 (ms, jiffies at HZ 1000) fits an int */
+#define NVMF_MAX_TMO_S		2147483
+#define NVMF_MAX_TMO_STR	"2147483"
 #define NVMF_DEF_RECONNECT_DELAY 10
 #define NVMF_DEF_CTRL_LOSS_TMO	600
 #define NVMF_DEF_FAIL_FAST_TMO	(-1)	/* off */

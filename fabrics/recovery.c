@@ -60,6 +60,9 @@ struct nvmf_decision nvmf_recovery_decide(enum nvme_ctrl_state state,
 			break;
 		d.next = NVME_CTRL_RESETTING;
 		d.actions = NVMF_ACT_TEARDOWN | NVMF_ACT_CONNECT_NOW;
+		/* if that attempt fails, I/O waits no longer than after an error */
+		if (p->fast_io_fail_tmo >= 0)
+			d.actions |= NVMF_ACT_ARM_FAILFAST;
 		break;
 	case NVMF_EV_CONNECTED:
 		if (state != NVME_CTRL_CONNECTING)

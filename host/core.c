@@ -67,9 +67,17 @@ bool nvme_change_ctrl_state(struct nvme_ctrl *ctrl,
 	if (ok) {
 		dev_dbg(ctrl->dev, "state %s -> %s\n", nvme_ctrl_state_name(old),
 			nvme_ctrl_state_name(new_state));
-		wake_up_all(&ctrl->state_wq);
-		/* bios waiting on a multipath head may use this path now */
 		if (new_state == NVME_CTRL_LIVE)
+			set_bit(NVME_CTRL_FLAG_STARTED_ONCE, &ctrl->flags);
+		wake_up_all(&ctrl->state_wq);
+		/*
+		 * Bios waiting on a multipath head may use this path now, or
+		 * must stop waiting for it: it is not coming back.
+		 */
+		if (new_state == NVME_CTRL_LIVE ||
+		    new_state == NVME_CTRL_DELETING ||
+		    new_state == NVME_CTRL_DELETING_NOIO ||
+		    new_state == NVME_CTRL_DEAD)
 			nvme_mpath_kick(ctrl);
 	}
 	return ok;

@@ -645,7 +645,13 @@ void nvme_mpath_path_ready(struct nvme_ns *ns)
 
 	mutex_lock(&head->lock);
 	nvme_head_update_limits(head, ns);
-	if (!head->disk_live) {
+	/*
+	 * The head's disk is registered through a path that can carry I/O:
+	 * registering reads the partition table, and through an inaccessible
+	 * path that read would wait (with head->lock held) until the group
+	 * changes.  nvme_mpath_update_ana() queues a scan when it does.
+	 */
+	if (!head->disk_live && nvme_ana_usable(READ_ONCE(ns->ana_state))) {
 		ret = device_add_disk(&subsys->dev, head->disk,
 				      nvme_ns_attr_groups);
 		if (ret) {
@@ -712,6 +718,12 @@ void nvme_mpath_detach(struct nvme_ns *ns)
 	synchronize_srcu(&head->srcu);
 
 	if (last) {
+		/*
+		 * Bios parked for a path that might return fail now (no path
+		 * is left): del_gendisk() below waits for them otherwise.
+		 */
+		kblockd_schedule_work(&head->requeue_work);
+		flush_work(&head->requeue_work);
 		mutex_lock(&head->lock);
 		if (head->disk_live) {
 			if (device_is_registered(&head->cdev_device)) {
@@ -829,7 +841,7 @@ void nvme_mpath_ana_ns(struct nvme_ns *ns)
  */
 void nvme_mpath_update_ana(struct nvme_ctrl *ctrl)
 {
-	bool changing = false;
+	bool changing = false, rescan = false;
 	struct nvme_ns *ns;
 	int ret;
 
@@ -851,8 +863,14 @@ void nvme_mpath_update_ana(struct nvme_ctrl *ctrl)
 	list_for_each_entry(ns, &ctrl->namespaces, entry) {
 		nvme_ana_apply(ns);
 		changing |= READ_ONCE(ns->ana_state) == NVME_ANA_CHANGE;
+		/* a head not registered yet may be now: the scan does it */
+		rescan |= ns->head && !READ_ONCE(ns->head->disk_live) &&
+			  test_bit(NVME_NS_READY, &ns->flags) &&
+			  nvme_ana_usable(READ_ONCE(ns->ana_state));
 	}
 	up_read(&ctrl->ns_lock);
+	if (rescan)
+		nvme_queue_scan(ctrl);
 	mutex_unlock(&ctrl->ana_lock);
 	/* a transition gets twice ANATT (10 s if unset), then a reset */
 	if (!changing)

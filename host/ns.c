@@ -414,8 +414,11 @@ static void nvme_revalidate_ns(struct nvme_ns *ns)
 
 	id = nvme_identify_ns(ns->ctrl, ns->nsid, &ret);
 	if (!id) {
-		/* gone, or a different namespace now: drop it */
-		if (ret > 0 || ret == -ENODEV)
+		/*
+		 * Gone for good (Do Not Retry, or no such namespace): drop it.
+		 * A transient status (Namespace Not Ready, ...) keeps it.
+		 */
+		if ((ret > 0 && (ret & NVME_STATUS_DNR)) || ret == -ENODEV)
 			nvme_ns_remove(ns);
 		return;
 	}

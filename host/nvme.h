@@ -138,6 +138,7 @@ struct nvme_ctrl {
 #define NVME_CTRL_FLAG_ADMIN_Q_STOPPED	1	/* admin queue quiesced */
 #define NVME_CTRL_FLAG_IO_Q_STOPPED	2	/* I/O queues quiesced */
 #define NVME_CTRL_FLAG_FAILFAST		3	/* fabrics: fail I/O, do not wait */
+#define NVME_CTRL_FLAG_STARTED_ONCE	4	/* reached LIVE at least once */
 
 	struct blk_mq_tag_set *admin_tagset;
 	struct blk_mq_tag_set *tagset;

@@ -230,6 +230,12 @@ static ssize_t nvme_ctrl_delete_controller_store(struct device *dev,
 	struct nvme_ctrl *ctrl = nvme_dev_to_ctrl(dev);
 
 	/*
+	 * The first connect (or probe) is still running in its creator's
+	 * context, which tears down itself if it fails: not ours to delete.
+	 */
+	if (!test_bit(NVME_CTRL_FLAG_STARTED_ONCE, &ctrl->flags))
+		return -EBUSY;
+	/*
 	 * Deleting the controller removes this very file, and removal
 	 * waits for the writers of its files.  Take the file away first
 	 * (only one writer wins) and keep the controller pinned, as

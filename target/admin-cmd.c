@@ -410,24 +410,28 @@ static void nvmet_execute_get_log(struct nvmet_req *req)
 		nvmet_fill_fr(log + 8, 8, ctrl->subsys);
 		status = nvmet_log_to_sgl(req, log, NVMET_FW_LOG_SIZE);
 		break;
+	/*
+	 * The notices are re-armed before the snapshot is taken: a change
+	 * that lands after the snapshot must raise a new one.
+	 */
 	case NVME_LOG_CHANGED_NS:
+		nvmet_clear_aen(req, NVME_AEC_NS_ATTR);
 		mutex_lock(&ctrl->lock);
 		memcpy(log, ctrl->changed_ns, ctrl->nr_changed_ns * 4);
 		ctrl->nr_changed_ns = 0;
 		mutex_unlock(&ctrl->lock);
 		status = nvmet_log_to_sgl(req, log, NVMET_MAX_CHANGED_NS * 4);
-		nvmet_clear_aen(req, NVME_AEC_NS_ATTR);
 		break;
 	case NVME_LOG_ANA: {
 		bool rgo = (nvmet_cdw(req, 10) >> 8) & NVME_ANA_LOG_RGO;
 		size_t len;
-		void *ana = nvmet_ana_log_build(req, rgo, &len);
+		void *ana;
 
+		nvmet_clear_aen(req, NVME_AEC_ANA_CHANGE);
+		ana = nvmet_ana_log_build(req, rgo, &len);
 		status = ana ? nvmet_log_to_sgl(req, ana, len) :
 			NVME_SC_INTERNAL;
 		kvfree(ana);
-		if (!status)
-			nvmet_clear_aen(req, NVME_AEC_ANA_CHANGE);
 		break;
 	}
 	case NVME_LOG_CMD_EFFECTS: {
@@ -662,9 +666,9 @@ static void nvmet_execute_disc_get_log(struct nvmet_req *req)
 		req->error_loc = offsetof(struct nvme_sqe, cdw10);
 		status = NVMET_ERR(NVME_SC_INVALID_LOG_PAGE);
 	} else {
+		/* re-armed first: a change after the snapshot notifies again */
+		nvmet_clear_aen(req, NVME_AEC_DISC_CHANGE);
 		status = nvmet_disc_log_execute_len(req);
-		if (!status)
-			nvmet_clear_aen(req, NVME_AEC_DISC_CHANGE);
 	}
 	nvmet_req_complete(req, status);
 }

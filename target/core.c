@@ -1117,6 +1117,8 @@ u16 nvmet_alloc_ctrl(const char *subsysnqn, const char *hostnqn,
 	INIT_WORK(&ctrl->free_work, nvmet_ctrl_free_work);
 	strscpy(ctrl->hostnqn, hostnqn, sizeof(ctrl->hostnqn));
 	ctrl->kato = kato;
+	/* as Linux's target: namespace and ANA notices on until Set Features */
+	ctrl->aen_enabled = NVME_AEC_NS_ATTR | NVME_AEC_ANA_CHANGE;
 	ctrl->cap = nvmet_init_cap();
 	ctrl->inline_data_size = req->port ? req->port->inline_data_size : 0;
 	ctrl->changed_ns = kcalloc(NVMET_MAX_CHANGED_NS, sizeof(__le32),

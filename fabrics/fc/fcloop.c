@@ -694,10 +694,18 @@ static ssize_t del_remote_port_store(struct device *dev,
 	ret = fcloop_parse(buf, count, FCLOOP_NAMES, &o, NULL);
 	if (ret)
 		return ret;
+	/* a local port named must be named whole and exist */
+	if (!!(o.mask & NVME_FC_OPT_LPWWPN) != !!(o.mask & NVME_FC_OPT_LPWWNN))
+		return -EINVAL;
 	mutex_lock(&fcloop_mutex);
-	if (o.mask & NVME_FC_OPT_LPWWPN)
+	r = NULL;
+	if (o.mask & NVME_FC_OPT_LPWWPN) {
 		l = fcloop_find_lport(o.lpwwnn, o.lpwwpn);
-	r = fcloop_find_rport(l, o.wwnn, o.wwpn);
+		if (l)
+			r = fcloop_find_rport(l, o.wwnn, o.wwpn);
+	} else {
+		r = fcloop_find_rport(NULL, o.wwnn, o.wwpn);
+	}
 	if (r)
 		fcloop_del_rport(r);
 	mutex_unlock(&fcloop_mutex);

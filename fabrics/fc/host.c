@@ -311,6 +311,10 @@ static void nvme_fc_rport_gone(struct nvme_fc_rport_priv *rp)
 		list_for_each_entry(ctrl, &nvme_fc_ctrls, entry) {
 			if (ctrl->rport != rp)
 				continue;
+			/* a first connect in progress fails on its own */
+			if (!test_bit(NVME_CTRL_FLAG_STARTED_ONCE,
+				      &ctrl->fctrl.ctrl.flags))
+				continue;
 			dev_warn(ctrl->fctrl.ctrl.dev,
 				 "remote port 0x%llx lost for good, deleting controller\n",
 				 rp->pub.id.wwpn);
@@ -637,6 +641,14 @@ static void nvme_fc_complete(struct nvme_fc_iod *iod)
 				    err.reason ? err.reason : "too long");
 		goto fail;
 	}
+	if (info.ersp && info.xfrd_len != op->xfrd_len) {
+		/* the target's count must be what the LLDD really moved */
+		dev_err_ratelimited(ctrl->fctrl.ctrl.dev,
+				    "queue %d: ERSP says %u bytes, %u moved\n",
+				    iod->queue->qid, info.xfrd_len,
+				    op->xfrd_len);
+		goto fail;
+	}
 	if (info.ersp) {
 		status = info.cqe->status;
 		res = le32_to_cpu(info.cqe->dw0) |
@@ -699,7 +711,13 @@ static blk_status_t nvme_fc_queue_rq(struct blk_mq_hw_ctx *hctx,
 	blk_status_t sts;
 	int idx, ret = -ENODEV;
 
-	if (!nvmf_check_ready(&ctrl->fctrl, rq, live) ||
+	/*
+	 * An offline remote port: a Connect or Property Get fails now (the
+	 * attempt fails), I/O waits for the port or the recovery.  Retrying
+	 * it here would restart its timer for ever.
+	 */
+	if (!READ_ONCE(rp->online) ||
+	    !nvmf_check_ready(&ctrl->fctrl, rq, live) ||
 	    unlikely(!test_bit(NVME_FC_Q_ALLOCATED, &q->flags)))
 		return nvme_fail_nonready(&ctrl->fctrl.ctrl, rq);
 

@@ -150,6 +150,7 @@ struct nvmet_fc_assoc {
  * @xchg: the LLDD's exchange
  * @queue: the queue
  * @data_len: data length from the IU
+ * @iu_flags: the IU's NVME_FC_CMD_READ/WRITE flags
  * @sgl: nvmet_req_alloc_sgl() was called
  * @work: receive / execute / failure work
  */
@@ -161,6 +162,7 @@ struct nvmet_fc_fod {
 	struct nvmet_fc_fcp_xchg *xchg;
 	struct nvmet_fc_tqueue *queue;
 	u32 data_len;
+	u8 iu_flags;
 	bool sgl;
 	struct work_struct work;
 };
@@ -588,6 +590,12 @@ static void nvmet_fc_recv_work(struct work_struct *work)
 		nvmet_req_execute(req);
 		return;
 	}
+	/* the exchange was set up for the direction the IU named */
+	if (!!(fod->iu_flags & NVME_FC_CMD_WRITE) != nvmet_req_is_write(req)) {
+		pr_err_ratelimited("qid %u: IU direction %#x does not match opcode %#x\n",
+				   q->qid, fod->iu_flags, fod->cmd.opc);
+		goto fail;
+	}
 	if (nvmet_req_alloc_sgl(req))
 		goto fail;
 	fod->sgl = true;
@@ -682,6 +690,7 @@ int nvmet_fc_rcv_fcp(struct nvmet_fc_tport *pub,
 	}
 	fod->cmd = iu->sqe;
 	fod->data_len = be32_to_cpu(iu->data_len);
+	fod->iu_flags = iu->flags;
 	fod->xchg = xchg;
 	fod->queue = q;
 	xchg->nvmet_priv = fod;

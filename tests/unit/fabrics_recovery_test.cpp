@@ -66,6 +66,10 @@ TEST(FabricsRecovery, ResetConnectsAtOnce)
 	EXPECT_EQ(d.actions, unsigned(NVMF_ACT_TEARDOWN | NVMF_ACT_CONNECT_NOW));
 	d = nvmf_recovery_decide(NVME_CTRL_CONNECTING, NVMF_EV_RESET, &kDefault, 0);
 	EXPECT_EQ(d.actions, 0u);
+	/* fast_io_fail_tmo counts from a reset too */
+	d = nvmf_recovery_decide(NVME_CTRL_LIVE, NVMF_EV_RESET, &kFailFast, 0);
+	EXPECT_EQ(d.actions, unsigned(NVMF_ACT_TEARDOWN | NVMF_ACT_CONNECT_NOW |
+				      NVMF_ACT_ARM_FAILFAST));
 }
 
 TEST(FabricsRecovery, ConnectedGoesLive)
