@@ -678,7 +678,7 @@ static void nvmf_start_ctrl(struct nvmf_ctrl *fctrl)
 	 */
 	if (test_and_set_bit(NVMF_CTRL_WAS_LIVE, &fctrl->flags) &&
 	    nvme_ctrl_is_discovery(ctrl)) {
-		char *envp[] = { "NVME_EVENT=rediscover", NULL };
+		char ev[] = "NVME_EVENT=rediscover", *envp[] = { ev, NULL };
 
 		kobject_uevent_env(&ctrl->cdev_device.kobj, KOBJ_CHANGE, envp);
 	}
