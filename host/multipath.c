@@ -127,6 +127,11 @@ static bool nvme_head_may_get_path(struct nvme_ns_head *head)
 	return false;
 }
 
+static bool nvme_path_optimized(struct nvme_ns *ns)
+{
+	return READ_ONCE(ns->ana_state) == NVME_ANA_OPTIMIZED;
+}
+
 /* numa: the nearest usable path, an ANA optimized one if there is one */
 static struct nvme_ns *nvme_pick_nearest(struct nvme_ns_head *head)
 {
@@ -140,7 +145,7 @@ static struct nvme_ns *nvme_pick_nearest(struct nvme_ns_head *head)
 		dist = ns->ctrl->numa_node == NUMA_NO_NODE ? LOCAL_DISTANCE :
 			node_distance(node, ns->ctrl->numa_node);
 		/* non-optimized paths only when no optimized one is usable */
-		if (READ_ONCE(ns->ana_state) != NVME_ANA_OPTIMIZED)
+		if (!nvme_path_optimized(ns))
 			dist += 1 << 16;
 		if (dist < best_dist) {
 			best = ns;
@@ -150,11 +155,14 @@ static struct nvme_ns *nvme_pick_nearest(struct nvme_ns_head *head)
 	return best;
 }
 
-/* round-robin: the next usable path after @old */
+/*
+ * round-robin: the next usable optimized path after @old; a non-optimized
+ * one only when no optimized path is usable
+ */
 static struct nvme_ns *nvme_pick_next(struct nvme_ns_head *head,
 				      struct nvme_ns *old)
 {
-	struct nvme_ns *ns, *first = NULL;
+	struct nvme_ns *ns, *first = NULL, *other = NULL;
 	bool after = false;
 
 	list_for_each_entry_srcu(ns, &head->paths, siblings,
@@ -165,6 +173,11 @@ static struct nvme_ns *nvme_pick_next(struct nvme_ns_head *head,
 		}
 		if (!nvme_path_usable(ns))
 			continue;
+		if (!nvme_path_optimized(ns)) {
+			if (!other)
+				other = ns;
+			continue;
+		}
 		if (after)
 			return ns;
 		if (!first)
@@ -172,7 +185,10 @@ static struct nvme_ns *nvme_pick_next(struct nvme_ns_head *head,
 	}
 	if (first)
 		return first;
-	return old && nvme_path_usable(old) ? old : NULL;
+	if (old && nvme_path_usable(old) &&
+	    (nvme_path_optimized(old) || !other))
+		return old;
+	return other;
 }
 
 /* called under head->srcu */
@@ -185,7 +201,8 @@ static struct nvme_ns *nvme_find_path(struct nvme_ns_head *head)
 	if (READ_ONCE(head->subsys->iopolicy) == NVME_IOPOLICY_RR) {
 		ns = nvme_pick_next(head, old);
 	} else {
-		if (old && nvme_path_usable(old))
+		/* a non-optimized path is kept only until a better one shows */
+		if (old && nvme_path_usable(old) && nvme_path_optimized(old))
 			return old;
 		ns = nvme_pick_nearest(head);
 	}

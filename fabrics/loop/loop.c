@@ -43,16 +43,20 @@
  * struct nvme_loop_port - target side state of an enabled loop port
  * @entry: on nvme_loop_ports
  * @port: the nvmet port
- * @users: host queues bound to the port
- * @dead: being removed; no new queue binds
- * @wq: remove_port waits here for @users to drop to zero
+ * @users: one for the enabled port, one per host queue bound to it; the
+ *	last put frees it
+ * @dead: removed; no new queue binds, commands fail without reaching
+ *	the target
+ *
+ * remove_port does not wait for the queues: it runs under the target's
+ * nvmet_config_sem, which a Connect of one of them may be waiting for
+ * (and that queue's teardown waits for the Connect).
  */
 struct nvme_loop_port {
 	struct list_head entry;
 	struct nvmet_port *port;
 	atomic_t users;
 	bool dead;
-	wait_queue_head_t wq;
 };
 
 struct nvme_loop_ctrl;
@@ -143,6 +147,16 @@ static void nvme_loop_exec_work(struct work_struct *work)
 	struct nvme_loop_queue *queue = iod->queue;
 	struct nvmet_req *req = &iod->req;
 
+	/*
+	 * The port is gone: a path error the host may retry elsewhere, and
+	 * recovery (which a controller still connecting gets once live).
+	 */
+	if (READ_ONCE(queue->lport->dead)) {
+		nvme_req_done(blk_mq_rq_from_pdu(iod),
+			      cpu_to_le16(NVME_SC_HOST_PATH_ERROR << 1), 0);
+		nvmf_error_recovery(&queue->ctrl->fctrl);
+		return;
+	}
 	req->port = queue->lport->port;
 	if (!nvmet_req_init(req, &queue->nvme_cq, &queue->nvme_sq,
 			    &nvme_loop_tgt_ops))
@@ -301,7 +315,7 @@ static struct nvme_loop_port *nvme_loop_get_port(struct nvme_loop_ctrl *ctrl)
 static void nvme_loop_put_port(struct nvme_loop_port *lp)
 {
 	if (atomic_dec_and_test(&lp->users))
-		wake_up_all(&lp->wq);
+		kfree(lp);
 }
 
 static int nvme_loop_alloc_queue(struct nvmf_ctrl *fctrl, int qid,
@@ -465,8 +479,7 @@ static int nvme_loop_add_port(struct nvmet_port *port)
 	if (!lp)
 		return -ENOMEM;
 	lp->port = port;
-	atomic_set(&lp->users, 0);
-	init_waitqueue_head(&lp->wq);
+	atomic_set(&lp->users, 1);	/* the port's own */
 	port->priv = lp;
 	mutex_lock(&nvme_loop_lock);
 	list_add_tail(&lp->entry, &nvme_loop_ports);
@@ -497,16 +510,17 @@ static void nvme_loop_remove_port(struct nvmet_port *port)
 	struct nvme_loop_port *lp = port->priv;
 
 	mutex_lock(&nvme_loop_lock);
-	lp->dead = true;
+	WRITE_ONCE(lp->dead, true);
 	list_del_init(&lp->entry);
 	mutex_unlock(&nvme_loop_lock);
 
-	/* a controller mid-connect may miss the first kick: repeat */
-	do {
-		nvme_loop_kick_users(lp);
-	} while (!wait_event_timeout(lp->wq, !atomic_read(&lp->users), HZ));
+	/*
+	 * Every user recovers (one mid-connect sees it once live, or its
+	 * commands fail on the dead port); the last one frees @lp.
+	 */
+	nvme_loop_kick_users(lp);
 	port->priv = NULL;
-	kfree(lp);
+	nvme_loop_put_port(lp);
 }
 
 /* the target wants a controller gone: recover (reconnect or give up) */
