@@ -918,7 +918,10 @@ int nvmf_setup_ctrl(struct nvmf_ctrl *fctrl)
 		return ret > 0 ? -EIO : ret;
 	d = nvmf_recovery_decide(NVME_CTRL_CONNECTING, NVMF_EV_CONNECTED,
 				 &fctrl->recovery, 0);
+	/* the creator's caller's: see nvmf_transport_ops.create_ctrl */
+	nvme_get_ctrl(ctrl);
 	if (!nvme_change_ctrl_state(ctrl, d.next)) {
+		nvme_put_ctrl(ctrl);
 		nvmf_teardown_io(fctrl, true);
 		nvmf_teardown_admin(fctrl, true);
 		return -EBUSY;

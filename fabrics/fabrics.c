@@ -122,7 +122,9 @@ static void nvmf_fill_host(struct nvmf_ctrl_options *opts)
 		       sizeof(opts->hostid));
 }
 
-static struct nvme_ctrl *nvmf_create_ctrl(const char *buf, size_t len)
+/* Create a controller; on success its numbers go to @instance, @cntlid. */
+static int nvmf_create_ctrl(const char *buf, size_t len, int *instance,
+			    u16 *cntlid)
 {
 	struct nvmf_transport_ops *ops;
 	struct nvmf_ctrl_options *opts;
@@ -132,7 +134,7 @@ static struct nvme_ctrl *nvmf_create_ctrl(const char *buf, size_t len)
 
 	opts = kzalloc(sizeof(*opts), GFP_KERNEL);
 	if (!opts)
-		return ERR_PTR(-ENOMEM);
+		return -ENOMEM;
 	ret = nvmf_parse_options(opts, buf, len, num_online_cpus(),
 				 nvmf_log_opt, NULL);
 	if (ret)
@@ -171,14 +173,23 @@ static struct nvme_ctrl *nvmf_create_ctrl(const char *buf, size_t len)
 
 	/* from here on @opts belongs to the transport's controller */
 	ctrl = ops->create_ctrl(nvmf_device, opts);
+	if (IS_ERR(ctrl)) {
+		ret = PTR_ERR(ctrl);
+	} else {
+		/* our reference: it may be being deleted already */
+		*instance = ctrl->instance;
+		*cntlid = ctrl->cntlid;
+		nvme_put_ctrl(ctrl);	/* may free it: the module is pinned */
+		ret = 0;
+	}
 	module_put(ops->module);
-	return ctrl;
+	return ret;
 
 out_put:
 	module_put(ops->module);
 out_free:
 	kfree(opts);
-	return ERR_PTR(ret);
+	return ret;
 }
 
 /* ------------------------------------------------------------------ */
@@ -226,7 +237,6 @@ static ssize_t nvmf_dev_write(struct file *file, const char __user *ubuf,
 			      size_t count, loff_t *pos)
 {
 	struct nvmf_file *f = file->private_data;
-	struct nvme_ctrl *ctrl;
 	char *buf;
 	int ret;
 
@@ -244,14 +254,10 @@ static ssize_t nvmf_dev_write(struct file *file, const char __user *ubuf,
 		ret = -EINVAL;	/* one controller per open */
 		goto out;
 	}
-	ctrl = nvmf_create_ctrl(buf, count);
-	if (IS_ERR(ctrl)) {
-		ret = PTR_ERR(ctrl);
+	ret = nvmf_create_ctrl(buf, count, &f->instance, &f->cntlid);
+	if (ret)
 		goto out;
-	}
 	f->created = true;
-	f->instance = ctrl->instance;
-	f->cntlid = ctrl->cntlid;
 	ret = count;
 out:
 	mutex_unlock(&f->lock);

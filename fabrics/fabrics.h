@@ -53,7 +53,10 @@ struct nvmf_ctrl;
  * @create_ctrl: create and connect a controller.  It always consumes
  *	@opts: nvmf_init_ctrl() takes it over (and frees it if it fails);
  *	a failure before that call must kfree() it.  Returns the live
- *	controller (one reference, dropped by the deletion) or an ERR_PTR.
+ *	controller or an ERR_PTR.  It has one reference for its deletion and
+ *	one more, taken by nvmf_setup_ctrl() before it went live, that the
+ *	caller drops once it has read the controller's numbers (a deletion
+ *	may start the moment it is live).
  */
 struct nvmf_transport_ops {
 	struct list_head entry;
