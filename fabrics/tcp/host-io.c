@@ -4,16 +4,17 @@
  * operations that feed them.
  *
  * The sender runs under queue->lock, normally in the queue's io_work;
- * ->queue_rq may send directly when it runs on the queue's CPU and the
- * lock is free.  The receiver's state is owned by whoever holds the
- * socket lock: io_work and ->poll (queue->lock and lock_sock), or the
- * socket's data_ready callback in softirq context when no task owns the
- * socket.  The softirq receiver takes only responses and C2HData for
- * requests the sender has finished with (ntcp_tx_finish() publishes that
- * with a release store); for anything else it stops after the header and
- * io_work handles the PDU under queue->lock, where it sees the sender's
- * exact progress: a response, R2T or data PDU for a command that has not
- * been handed to the socket completely is a protocol error, never a race.
+ * ->queue_rq may send directly when the lock is free and it runs on the
+ * queue's CPU or the queue has nothing else in flight.  The receiver's
+ * state is owned by whoever holds the socket lock: io_work and ->poll
+ * (queue->lock and lock_sock), or the socket's data_ready callback in
+ * softirq context when no task owns the socket.  The softirq receiver
+ * takes only responses and C2HData for requests the sender has finished
+ * with (ntcp_tx_finish() publishes that with a release store); for
+ * anything else it stops after the header and io_work handles the PDU
+ * under queue->lock, where it sees the sender's exact progress: a
+ * response, R2T or data PDU for a command that has not been handed to the
+ * socket completely is a protocol error, never a race.
  *
  * Nothing a target sends is trusted: every PDU goes through the shared
  * wire validator first, then the checks here tie it to a request that is
@@ -508,6 +509,7 @@ static void ntcp_done(struct ntcp_queue *q, struct ntcp_req *req,
 {
 	req->tx = NTCP_TX_IDLE;
 	q->nr_done++;
+	atomic_dec(&q->nr_active);
 	nvme_req_done(blk_mq_rq_from_pdu(req), status, result);
 }
 
@@ -998,6 +1000,8 @@ void ntcp_reset_queue_state(struct ntcp_queue *q)
 	INIT_LIST_HEAD(&q->send_list);
 	q->send_req = NULL;
 	q->term_fes = 0;
+	atomic_set(&q->nr_active, 0);
+	q->inline_run = 0;
 	ntcp_rx_next_pdu(q);
 }
 
@@ -1104,26 +1108,46 @@ static blk_status_t ntcp_setup_req(struct ntcp_queue *q, struct request *rq)
 	return BLK_STS_OK;
 }
 
+/*
+ * An idle queue whose io_work runs on another CPU sends from ->queue_rq,
+ * but every NTCP_INLINE_PROBE-th such command goes through io_work anyway.
+ * Against a target on the same machine a directly sent command is often
+ * answered before ->queue_rq returns (the target's worker preempts the
+ * submitter), so a deep submitter would always find the queue idle and
+ * never leave the direct path; one command sent from the other CPU lets
+ * the next ones find it busy.  A queue-depth-1 submitter pays the hop on
+ * one command in NTCP_INLINE_PROBE.
+ */
+#define NTCP_INLINE_PROBE	64
+
 static void ntcp_queue_req(struct ntcp_queue *q, struct ntcp_req *req,
 			   bool last, bool may_sleep)
 {
+	bool home = q->io_cpu == raw_smp_processor_id();
 	bool empty;
 
 	empty = llist_add(&req->lentry, &q->req_list) &&
 		list_empty(&q->send_list) && !q->send_req;
 	/*
-	 * Send from here when it cannot reorder anything and we are where
-	 * the queue's work would run anyway: saves a context switch per
-	 * command at low queue depth.  Needs a blocking tag set (the socket
-	 * lock may sleep).
+	 * Send from here when it cannot reorder anything and either we are
+	 * where the queue's work would run anyway (saves a context switch
+	 * per command) or that is another CPU and nothing else is in flight
+	 * (a lone command is not worth the hop; behind others it is, so the
+	 * submitter and the socket work overlap).  Needs a blocking tag set:
+	 * the socket lock may sleep.
 	 */
-	if (may_sleep && last && empty && q->io_cpu == raw_smp_processor_id() &&
+	if (may_sleep && last && empty &&
+	    (home || atomic_read(&q->nr_active) == 1) &&
 	    mutex_trylock(&q->lock)) {
-		ntcp_send_some(q);
+		if (home || ++q->inline_run < NTCP_INLINE_PROBE) {
+			ntcp_send_some(q);
+			mutex_unlock(&q->lock);
+			if (test_bit(NTCP_Q_ERR, &q->flags))
+				queue_work_on(q->io_cpu, ntcp_wq, &q->io_work);
+			return;
+		}
+		q->inline_run = 0;
 		mutex_unlock(&q->lock);
-		if (test_bit(NTCP_Q_ERR, &q->flags))
-			queue_work_on(q->io_cpu, ntcp_wq, &q->io_work);
-		return;
 	}
 	if (last)
 		queue_work_on(q->io_cpu, ntcp_wq, &q->io_work);
@@ -1152,6 +1176,7 @@ static blk_status_t ntcp_queue_rq(struct blk_mq_hw_ctx *hctx,
 		return ret;
 	}
 	blk_mq_start_request(rq);
+	atomic_inc(&q->nr_active);
 	ntcp_queue_req(q, blk_mq_rq_to_pdu(rq), bd->last,
 		       hctx->flags & BLK_MQ_F_BLOCKING);
 	return BLK_STS_OK;

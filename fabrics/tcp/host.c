@@ -27,6 +27,11 @@
 
 struct workqueue_struct *ntcp_wq;
 
+static bool spread_io_work = true;
+module_param(spread_io_work, bool, 0644);
+MODULE_PARM_DESC(spread_io_work,
+		 "run a busy queue's socket work beside the submitting CPU, not on it (default Y; read at connect)");
+
 static int so_priority;
 module_param(so_priority, int, 0644);
 MODULE_PARM_DESC(so_priority, "socket priority (SO_PRIORITY) of every queue's socket");
@@ -292,23 +297,58 @@ static unsigned int ntcp_queue_type(struct nvmf_ctrl *fctrl, int qid,
 }
 
 /* the CPU that blk-mq maps first to the queue's hardware context */
-static int ntcp_pick_cpu(struct ntcp_ctrl *ctrl, int qid)
+static int ntcp_home_cpu(struct ntcp_ctrl *ctrl, int qid,
+			 const struct blk_mq_queue_map **mapp)
 {
 	struct nvmf_ctrl *fctrl = &ctrl->fctrl;
 	unsigned int idx = qid - 1, type, n, cpu;
 
+	*mapp = NULL;
 	type = ntcp_queue_type(fctrl, qid, &n);
 	if (test_bit(NVMF_CTRL_IO_TAGSET, &fctrl->flags) &&
 	    type < fctrl->io_set.nr_maps) {
-		struct blk_mq_queue_map *map = &fctrl->io_set.map[type];
+		const struct blk_mq_queue_map *map = &fctrl->io_set.map[type];
 
 		for_each_online_cpu(cpu)
-			if (map->mq_map[cpu] == idx)
+			if (map->mq_map[cpu] == idx) {
+				*mapp = map;
 				return cpu;
+			}
 	}
 	/* no map yet: spread like blk-mq's default map would */
 	return cpumask_local_spread((idx - (type < HCTX_MAX_TYPES ? n : 0)) %
 				    num_online_cpus(), fctrl->ctrl.numa_node);
+}
+
+/*
+ * Where the queue's io_work runs.  With spread_io_work, a queue whose
+ * submitters keep it busy sends and receives on the next online CPU of
+ * the home CPU's node that blk-mq does not map to the same hardware
+ * context, so the submitting task and the socket work run side by side
+ * (see ntcp_queue_req()); else, or when every CPU of the node submits
+ * to this queue, on the home CPU itself.  Poll queues always stay home:
+ * ->poll reaps where the submitter runs.
+ */
+static int ntcp_pick_cpu(struct ntcp_ctrl *ctrl, int qid)
+{
+	const struct blk_mq_queue_map *map;
+	int home = ntcp_home_cpu(ctrl, qid, &map);
+	const struct cpumask *node = cpumask_of_node(cpu_to_node(home));
+	unsigned int cpu;
+
+	if (!spread_io_work || !map || ctrl->queues[qid].polled)
+		return home;
+	cpu = home;
+	for (;;) {
+		cpu = cpumask_next(cpu, cpu_online_mask);
+		if (cpu >= nr_cpu_ids)
+			cpu = cpumask_first(cpu_online_mask);
+		if (cpu == home || cpu >= nr_cpu_ids)
+			return home;
+		if (cpumask_test_cpu(cpu, node) &&
+		    map->mq_map[cpu] != map->mq_map[home])
+			return cpu;
+	}
 }
 
 static int ntcp_alloc_queue(struct nvmf_ctrl *fctrl, int qid,
@@ -325,8 +365,8 @@ static int ntcp_alloc_queue(struct nvmf_ctrl *fctrl, int qid,
 	q->ctrl = ctrl;
 	q->qid = qid;
 	q->flags = 0;
-	q->io_cpu = qid ? ntcp_pick_cpu(ctrl, qid) : WORK_CPU_UNBOUND;
 	q->polled = qid && ntcp_queue_type(fctrl, qid, &first) == HCTX_TYPE_POLL;
+	q->io_cpu = qid ? ntcp_pick_cpu(ctrl, qid) : WORK_CPU_UNBOUND;
 	q->icd_max = qid ? ntcp_io_icd(&fctrl->ctrl) : NTCP_ADMIN_ICD;
 	ntcp_reset_queue_state(q);
 
@@ -364,7 +404,7 @@ static void ntcp_start_queue(struct nvmf_ctrl *fctrl, int qid)
 	struct ntcp_ctrl *ctrl = container_of(fctrl, struct ntcp_ctrl, fctrl);
 	struct ntcp_queue *q = &ctrl->queues[qid];
 
-	/* the tag set's map exists by now: run where blk-mq submits */
+	/* the tag set's map exists by now */
 	if (qid)
 		q->io_cpu = ntcp_pick_cpu(ctrl, qid);
 	set_bit(NTCP_Q_LIVE, &q->flags);

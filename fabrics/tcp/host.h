@@ -140,6 +140,10 @@ struct ntcp_req {
  * @sock: the TCP socket, NULL when not allocated
  * @io_work: receives and sends; runs on nvme_tcp_wq at @io_cpu
  * @io_cpu: CPU the work runs on (WORK_CPU_UNBOUND for the admin queue)
+ * @nr_active: requests between ->queue_rq and their completion (a hint:
+ *	requests cancelled by recovery are not counted down; reset per
+ *	connection)
+ * @inline_run: direct sends from ->queue_rq since io_work last sent one
  * @qid: queue id, 0 for admin
  * @polled: a queue of the HCTX_TYPE_POLL map
  * @flags: NTCP_Q_*
@@ -181,6 +185,8 @@ struct ntcp_queue {
 	struct socket *sock;
 	struct work_struct io_work;
 	int io_cpu;
+	atomic_t nr_active;
+	u8 inline_run;
 	u16 qid;
 	bool polled;
 	unsigned long flags;
