@@ -1002,6 +1002,7 @@ void ntcp_reset_queue_state(struct ntcp_queue *q)
 	q->term_fes = 0;
 	atomic_set(&q->nr_active, 0);
 	q->inline_run = 0;
+	q->idle_run = 0;
 	ntcp_rx_next_pdu(q);
 }
 
@@ -1109,16 +1110,38 @@ static blk_status_t ntcp_setup_req(struct ntcp_queue *q, struct request *rq)
 }
 
 /*
- * An idle queue whose io_work runs on another CPU sends from ->queue_rq,
- * but every NTCP_INLINE_PROBE-th such command goes through io_work anyway.
- * Against a target on the same machine a directly sent command is often
- * answered before ->queue_rq returns (the target's worker preempts the
- * submitter), so a deep submitter would always find the queue idle and
- * never leave the direct path; one command sent from the other CPU lets
- * the next ones find it busy.  A queue-depth-1 submitter pays the hop on
- * one command in NTCP_INLINE_PROBE.
+ * When a queue's io_work runs on another CPU than the submitter's,
+ * ->queue_rq sends a command itself only when the queue has been idle at
+ * the last NTCP_IDLE_RUN submissions: a lone command is not worth the
+ * hop, but behind others it is (the submitter and the socket work then
+ * overlap).  Once a submission finds the queue busy, the next
+ * NTCP_IDLE_RUN go through io_work even if the queue drained meanwhile:
+ * a deep submitter that reaps a whole batch and resubmits it finds the
+ * first slot idle and must not fall back.  Against a target on the same
+ * machine a directly sent command is often answered before ->queue_rq
+ * returns (the target's worker preempts the submitter), so a deep
+ * submitter on the direct path never sees a busy queue; every
+ * NTCP_INLINE_PROBE-th direct send goes through io_work anyway to let it.
+ * A queue-depth-1 submitter pays the hop on that one command only.
  */
-#define NTCP_INLINE_PROBE	64
+#define NTCP_IDLE_RUN		16
+#define NTCP_INLINE_PROBE	128
+
+/* may ->queue_rq send @q's new command itself? */
+static bool ntcp_direct_ok(struct ntcp_queue *q, bool home)
+{
+	u16 run = READ_ONCE(q->idle_run);
+
+	if (home)
+		return true;
+	/* nr_active counts the new command */
+	if (atomic_read(&q->nr_active) > 1)
+		run = 0;
+	else if (run <= NTCP_IDLE_RUN)
+		run++;
+	WRITE_ONCE(q->idle_run, run);
+	return run > NTCP_IDLE_RUN;
+}
 
 static void ntcp_queue_req(struct ntcp_queue *q, struct ntcp_req *req,
 			   bool last, bool may_sleep)
@@ -1131,13 +1154,10 @@ static void ntcp_queue_req(struct ntcp_queue *q, struct ntcp_req *req,
 	/*
 	 * Send from here when it cannot reorder anything and either we are
 	 * where the queue's work would run anyway (saves a context switch
-	 * per command) or that is another CPU and nothing else is in flight
-	 * (a lone command is not worth the hop; behind others it is, so the
-	 * submitter and the socket work overlap).  Needs a blocking tag set:
-	 * the socket lock may sleep.
+	 * per command) or the queue is idle (above).  Needs a blocking tag
+	 * set: the socket lock may sleep.
 	 */
-	if (may_sleep && last && empty &&
-	    (home || atomic_read(&q->nr_active) == 1) &&
+	if (ntcp_direct_ok(q, home) && may_sleep && last && empty &&
 	    mutex_trylock(&q->lock)) {
 		if (home || ++q->inline_run < NTCP_INLINE_PROBE) {
 			ntcp_send_some(q);

@@ -143,7 +143,8 @@ struct ntcp_req {
  * @nr_active: requests between ->queue_rq and their completion (a hint:
  *	requests cancelled by recovery are not counted down; reset per
  *	connection)
- * @inline_run: direct sends from ->queue_rq since io_work last sent one
+ * @inline_run: direct sends from ->queue_rq since the last probe
+ * @idle_run: submissions in a row that found nothing else in flight
  * @qid: queue id, 0 for admin
  * @polled: a queue of the HCTX_TYPE_POLL map
  * @flags: NTCP_Q_*
@@ -187,6 +188,7 @@ struct ntcp_queue {
 	int io_cpu;
 	atomic_t nr_active;
 	u8 inline_run;
+	u16 idle_run;
 	u16 qid;
 	bool polled;
 	unsigned long flags;
