@@ -3,8 +3,9 @@
 #
 # NVMe/TCP host: connect-all against a discovery controller with two
 # subsystems, IPv6, separate write and poll queues (polled I/O verified),
-# tos, host_traddr and host_iface binding, and fio verify with THP
-# "always" and 2 MiB aligned buffers (multi-page bio segments).
+# tos, host_traddr and host_iface binding, fio verify with the queues'
+# work on the submitting CPUs (spread_io_work=N), and with THP "always"
+# and 2 MiB aligned buffers (multi-page bio segments).
 #
 # VM: mem=2G smp=2 timeout=400 modules=nvme-core,nvme-fabrics,nvme-tcp
 
@@ -12,7 +13,7 @@
 . "$(dirname "$0")/lib-nvmet.sh"
 . "$(dirname "$0")/lib-tcphost.sh"
 
-tap_plan 12
+tap_plan 13
 
 if ! tcp_target_up; then
 	not_ok "target set up"
@@ -81,6 +82,20 @@ check "polled I/O (io_uring hipri, QD8, 4k-128k) verified" timeout 120 fio \
 tcp_fio_verify rw-queues "$ns1" "$(ns_by_nsid "$c" 2)" -- size=24M
 nvme disconnect-all > /dev/null 2>&1
 wait_until 10 tcp_no_leftovers
+
+# ---- spread_io_work=N: every queue's work on its submitting CPU ----
+sp=/sys/module/nvme_tcp/parameters/spread_io_work
+if [ -w "$sp" ]; then
+	echo N > "$sp"
+	c=$(tcp_connect "$NQN1" -i 2)
+	tcp_wait_ns "$c" 2 10
+	tcp_fio_verify local-cpu "$(ns_by_nsid "$c" 1)" "$(ns_by_nsid "$c" 2)" -- size=24M
+	echo Y > "$sp"
+	nvme disconnect-all > /dev/null 2>&1
+	wait_until 10 tcp_no_leftovers
+else
+	skip "fio local-cpu: spread_io_work=N" "the host has no spread_io_work"
+fi
 
 # ---- THP always, 2 MiB aligned buffers ----
 thp=/sys/kernel/mm/transparent_hugepage/enabled
