@@ -328,6 +328,21 @@ void nvmf_map_queues(struct blk_mq_tag_set *set)
 }
 EXPORT_SYMBOL_GPL(nvmf_map_queues);
 
+unsigned int nvmf_queue_type(struct nvmf_ctrl *fctrl, int qid,
+			     unsigned int *first)
+{
+	unsigned int idx = qid - 1, type, n = 0;
+
+	for (type = 0; type < HCTX_MAX_TYPES; type++) {
+		if (idx < n + fctrl->io_queues[type])
+			break;
+		n += fctrl->io_queues[type];
+	}
+	*first = n;
+	return type;
+}
+EXPORT_SYMBOL_GPL(nvmf_queue_type);
+
 /* ------------------------------------------------------------------ */
 /* keep-alive                                                         */
 /* ------------------------------------------------------------------ */

@@ -283,6 +283,18 @@ bool nvmf_check_ready(struct nvmf_ctrl *fctrl, struct request *rq,
 void nvmf_map_queues(struct blk_mq_tag_set *set);
 
 /**
+ * nvmf_queue_type() - which map an I/O queue belongs to
+ * @fctrl: the controller, its io_queues[] set
+ * @qid: I/O queue id (1 and up)
+ * @first: set to the index (qid - 1) of that map's first queue
+ *
+ * Returns HCTX_TYPE_DEFAULT, _READ or _POLL, in nvmf_map_queues()'s
+ * order, or HCTX_MAX_TYPES for a qid beyond every map.
+ */
+unsigned int nvmf_queue_type(struct nvmf_ctrl *fctrl, int qid,
+			     unsigned int *first);
+
+/**
  * nvmf_hctx_qid() - I/O queue id of a hardware context
  * @hctx: hardware context of the I/O tag set
  */

@@ -867,11 +867,11 @@ static u32 nrdma_io_inline(struct nvme_ctrl *ctrl)
 		     NRDMA_INLINE_SGE * PAGE_SIZE);
 }
 
-/* I/O queues after the default and read ones are the HCTX_TYPE_POLL map's */
 static bool nrdma_is_poll_queue(struct nvmf_ctrl *fctrl, int qid)
 {
-	return qid > fctrl->io_queues[HCTX_TYPE_DEFAULT] +
-		     fctrl->io_queues[HCTX_TYPE_READ];
+	unsigned int first;
+
+	return qid && nvmf_queue_type(fctrl, qid, &first) == HCTX_TYPE_POLL;
 }
 
 static int nrdma_alloc_queue(struct nvmf_ctrl *fctrl, int qid,

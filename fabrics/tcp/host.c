@@ -281,21 +281,6 @@ static u32 ntcp_io_icd(struct nvme_ctrl *ctrl)
 	return min_t(u32, (ctrl->ioccsz - sqe_units) * 16, SZ_1M);
 }
 
-/* the HCTX_TYPE_* of I/O queue @qid; @first: its first qid - 1 */
-static unsigned int ntcp_queue_type(struct nvmf_ctrl *fctrl, int qid,
-				    unsigned int *first)
-{
-	unsigned int idx = qid - 1, type, n = 0;
-
-	for (type = 0; type < HCTX_MAX_TYPES; type++) {
-		if (idx < n + fctrl->io_queues[type])
-			break;
-		n += fctrl->io_queues[type];
-	}
-	*first = n;
-	return type;
-}
-
 /* the CPU that blk-mq maps first to the queue's hardware context */
 static int ntcp_home_cpu(struct ntcp_ctrl *ctrl, int qid,
 			 const struct blk_mq_queue_map **mapp)
@@ -304,7 +289,7 @@ static int ntcp_home_cpu(struct ntcp_ctrl *ctrl, int qid,
 	unsigned int idx = qid - 1, type, n, cpu;
 
 	*mapp = NULL;
-	type = ntcp_queue_type(fctrl, qid, &n);
+	type = nvmf_queue_type(fctrl, qid, &n);
 	if (test_bit(NVMF_CTRL_IO_TAGSET, &fctrl->flags) &&
 	    type < fctrl->io_set.nr_maps) {
 		const struct blk_mq_queue_map *map = &fctrl->io_set.map[type];
@@ -365,7 +350,7 @@ static int ntcp_alloc_queue(struct nvmf_ctrl *fctrl, int qid,
 	q->ctrl = ctrl;
 	q->qid = qid;
 	q->flags = 0;
-	q->polled = qid && ntcp_queue_type(fctrl, qid, &first) == HCTX_TYPE_POLL;
+	q->polled = qid && nvmf_queue_type(fctrl, qid, &first) == HCTX_TYPE_POLL;
 	q->io_cpu = qid ? ntcp_pick_cpu(ctrl, qid) : WORK_CPU_UNBOUND;
 	q->icd_max = qid ? ntcp_io_icd(&fctrl->ctrl) : NTCP_ADMIN_ICD;
 	ntcp_reset_queue_state(q);
