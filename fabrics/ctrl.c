@@ -763,14 +763,17 @@ static void nvmf_reconnect_attempt(struct nvmf_ctrl *fctrl)
 		d = nvmf_recovery_decide(NVME_CTRL_CONNECTING,
 					 NVMF_EV_CONNECTED, &fctrl->recovery,
 					 fctrl->nr_reconnects);
+		mutex_lock(&fctrl->start_lock);
 		if (!nvme_change_ctrl_state(ctrl, d.next)) {
 			/* deleted meanwhile: deletion tears down */
+			mutex_unlock(&fctrl->start_lock);
 			return;
 		}
 		dev_info(&ctrl->cdev_device, "reconnected after %d failed attempts\n",
 			 fctrl->nr_reconnects);
 		if (d.actions & NVMF_ACT_START)
 			nvmf_start_ctrl(fctrl);
+		mutex_unlock(&fctrl->start_lock);
 		nvmf_recheck_queues(fctrl);
 		return;
 	}
@@ -814,7 +817,9 @@ static void nvmf_err_work(struct work_struct *work)
 	struct nvme_ctrl *ctrl = &fctrl->ctrl;
 	unsigned int actions = READ_ONCE(fctrl->pending_actions);
 
+	mutex_lock(&fctrl->start_lock);
 	nvmf_teardown_for_reconnect(fctrl);
+	mutex_unlock(&fctrl->start_lock);
 	if (!nvme_change_ctrl_state(ctrl, NVME_CTRL_CONNECTING))
 		return;		/* being deleted */
 	nvmf_arm_failfast(fctrl, actions);
@@ -836,7 +841,9 @@ static void nvmf_reset_work(struct work_struct *work)
 						      &fctrl->recovery, 0);
 
 	dev_info(&ctrl->cdev_device, "resetting controller\n");
+	mutex_lock(&fctrl->start_lock);
 	nvmf_teardown_for_reconnect(fctrl);
+	mutex_unlock(&fctrl->start_lock);
 	if (!nvme_change_ctrl_state(ctrl, NVME_CTRL_CONNECTING))
 		return;
 	nvmf_arm_failfast(fctrl, d.actions);
@@ -895,6 +902,7 @@ int nvmf_init_ctrl(struct nvmf_ctrl *fctrl, struct device *dev,
 	fctrl->ops = ops;
 	INIT_LIST_HEAD(&fctrl->entry);
 	INIT_WORK(&fctrl->err_work, nvmf_err_work);
+	mutex_init(&fctrl->start_lock);
 	INIT_DELAYED_WORK(&fctrl->connect_work, nvmf_connect_work);
 	INIT_DELAYED_WORK(&fctrl->failfast_work, nvmf_failfast_work);
 	INIT_DELAYED_WORK(&fctrl->ka_work, nvmf_ka_work);
@@ -935,13 +943,16 @@ int nvmf_setup_ctrl(struct nvmf_ctrl *fctrl)
 				 &fctrl->recovery, 0);
 	/* the creator's caller's: see nvmf_transport_ops.create_ctrl */
 	nvme_get_ctrl(ctrl);
+	mutex_lock(&fctrl->start_lock);
 	if (!nvme_change_ctrl_state(ctrl, d.next)) {
+		mutex_unlock(&fctrl->start_lock);
 		nvme_put_ctrl(ctrl);
 		nvmf_teardown_io(fctrl, true);
 		nvmf_teardown_admin(fctrl, true);
 		return -EBUSY;
 	}
 	nvmf_start_ctrl(fctrl);
+	mutex_unlock(&fctrl->start_lock);
 	nvmf_recheck_queues(fctrl);
 	return 0;
 }
@@ -971,6 +982,12 @@ void nvmf_delete_ctrl_op(struct nvme_ctrl *ctrl)
 {
 	struct nvmf_ctrl *fctrl = to_nvmf_ctrl(ctrl);
 
+	/*
+	 * A start still running (the creator's, or connect_work's) ends
+	 * first; no new one begins once the state is DELETING.
+	 */
+	mutex_lock(&fctrl->start_lock);
+	mutex_unlock(&fctrl->start_lock);
 	flush_work(&ctrl->reset_work);
 	cancel_work_sync(&fctrl->err_work);
 	cancel_delayed_work_sync(&fctrl->connect_work);

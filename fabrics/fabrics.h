@@ -148,8 +148,13 @@ struct nvmf_queue_ops {
  * @ka_work: keep-alive timer: sends Keep Alive every kato / 2
  * @ka_rq: the outstanding Keep Alive, or NULL
  * @ka_last: jiffies of the last keep-alive completion
+ * @start_lock: held over the move to LIVE and nvmf_start_ctrl()
  *
- * Locking: state changes go through nvme_change_ctrl_state().  The works
+ * Locking: state changes go through nvme_change_ctrl_state().  Whatever
+ * tears a live controller down (err_work, reset_work, deletion) takes
+ * @start_lock first: the controller is LIVE, and may fail, before its
+ * start (unquiesce, keep-alive, scan) is done, and a teardown must not
+ * overlap it.  The works
  * never run concurrently with each other for one controller: err_work
  * and reset_work run on nvme_reset_wq and only after they moved the
  * controller out of LIVE; connect_work is only queued from them and from
@@ -176,6 +181,7 @@ struct nvmf_ctrl {
 	struct delayed_work ka_work;
 	struct request *ka_rq;
 	unsigned long ka_last;
+	struct mutex start_lock;	/* LIVE + start vs teardown */
 };
 
 static inline struct nvmf_ctrl *to_nvmf_ctrl(struct nvme_ctrl *ctrl)
