@@ -268,6 +268,14 @@ bool nvmf_check_ready(struct nvmf_ctrl *fctrl, struct request *rq,
 }
 EXPORT_SYMBOL_GPL(nvmf_check_ready);
 
+/* see @queue_lock: the transports' stops need not guard themselves */
+static void nvmf_stop_queue(struct nvmf_ctrl *fctrl, int qid)
+{
+	mutex_lock(&fctrl->queue_lock);
+	fctrl->ops->stop_queue(fctrl, qid);
+	mutex_unlock(&fctrl->queue_lock);
+}
+
 enum blk_eh_timer_return nvmf_timeout(struct nvmf_ctrl *fctrl,
 				      struct request *rq, int qid)
 {
@@ -293,7 +301,7 @@ enum blk_eh_timer_return nvmf_timeout(struct nvmf_ctrl *fctrl,
 			     "queue %d: command 0x%x (tag %d) timed out in state %s\n",
 			     qid, nr->cmd.opc, rq->tag,
 			     nvme_ctrl_state_name(nvme_ctrl_state(ctrl)));
-	fctrl->ops->stop_queue(fctrl, qid);
+	nvmf_stop_queue(fctrl, qid);
 	/* a response or a cancel may have ended it meanwhile */
 	if (blk_mq_request_started(rq) && !blk_mq_request_completed(rq)) {
 		nr->status = NVME_SC_HOST_ABORTED_CMD;
@@ -424,15 +432,18 @@ static void nvmf_stop_free_queues(struct nvmf_ctrl *fctrl, int first,
 	int qid;
 
 	for (qid = first; qid < (int)fctrl->nr_queues_alloced; qid++)
-		fctrl->ops->stop_queue(fctrl, qid);
+		nvmf_stop_queue(fctrl, qid);
 	if (cancel) {
 		if (first)
 			nvme_cancel_tagset(&fctrl->ctrl);
 		else
 			nvme_cancel_admin_tagset(&fctrl->ctrl);
 	}
-	for (qid = (int)fctrl->nr_queues_alloced - 1; qid >= first; qid--)
+	for (qid = (int)fctrl->nr_queues_alloced - 1; qid >= first; qid--) {
+		mutex_lock(&fctrl->queue_lock);
 		fctrl->ops->free_queue(fctrl, qid);
+		mutex_unlock(&fctrl->queue_lock);
+	}
 	fctrl->nr_queues_alloced = first;
 }
 
@@ -903,6 +914,7 @@ int nvmf_init_ctrl(struct nvmf_ctrl *fctrl, struct device *dev,
 	INIT_LIST_HEAD(&fctrl->entry);
 	INIT_WORK(&fctrl->err_work, nvmf_err_work);
 	mutex_init(&fctrl->start_lock);
+	mutex_init(&fctrl->queue_lock);
 	INIT_DELAYED_WORK(&fctrl->connect_work, nvmf_connect_work);
 	INIT_DELAYED_WORK(&fctrl->failfast_work, nvmf_failfast_work);
 	INIT_DELAYED_WORK(&fctrl->ka_work, nvmf_ka_work);
@@ -1099,8 +1111,11 @@ int nvmf_get_address(struct nvme_ctrl *ctrl, char *buf, int size)
 	if (o->mask & NVMF_OPT_HOST_IFACE)
 		len += scnprintf(buf + len, size - len, "%shost_iface=%s",
 				 len ? "," : "", o->host_iface);
-	if (fctrl->ops->get_address)
+	if (fctrl->ops->get_address) {
+		mutex_lock(&fctrl->queue_lock);
 		len += fctrl->ops->get_address(fctrl, buf + len, size - len);
+		mutex_unlock(&fctrl->queue_lock);
+	}
 	len += scnprintf(buf + len, size - len, "\n");
 	return len;
 }

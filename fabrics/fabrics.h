@@ -149,6 +149,10 @@ struct nvmf_queue_ops {
  * @ka_rq: the outstanding Keep Alive, or NULL
  * @ka_last: jiffies of the last keep-alive completion
  * @start_lock: held over the move to LIVE and nvmf_start_ctrl()
+ * @queue_lock: held over every ops->stop_queue, ->free_queue and
+ *	->get_address call: a second stop of a queue (a timeout's, then the
+ *	teardown's) waits until the first is done, and no address is read
+ *	from a transport connection being freed
  *
  * Locking: state changes go through nvme_change_ctrl_state().  Whatever
  * tears a live controller down (err_work, reset_work, deletion) takes
@@ -182,6 +186,7 @@ struct nvmf_ctrl {
 	struct request *ka_rq;
 	unsigned long ka_last;
 	struct mutex start_lock;	/* LIVE + start vs teardown */
+	struct mutex queue_lock;	/* stop_queue, free_queue, get_address */
 };
 
 static inline struct nvmf_ctrl *to_nvmf_ctrl(struct nvme_ctrl *ctrl)

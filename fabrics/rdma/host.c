@@ -88,8 +88,10 @@ struct nrdma_ctrl;
  * @cm_done: a CM step finished
  * @cm_error: its result
  * @poll_lock: one reaper at a time of a poll queue's CQ
- * @stop_lock: a stop (or free) in progress makes the next one wait for it:
- *	a timeout handler relies on a stopped queue completing nothing more
+ *
+ * The fabrics core never runs two stops (or a stop and a free) of one
+ * controller at once (its queue_lock): a second stop finds the queue
+ * stopped and completing nothing more.
  */
 struct nrdma_queue {
 	struct nrdma_ctrl *ctrl;
@@ -106,7 +108,6 @@ struct nrdma_queue {
 	struct completion cm_done;
 	int cm_error;
 	spinlock_t poll_lock;	/* ->poll against ->poll and stop_queue */
-	struct mutex stop_lock;	/* stop_queue, free_queue */
 };
 
 /**
@@ -960,9 +961,11 @@ static void nrdma_start_queue(struct nvmf_ctrl *fctrl, int qid)
 	set_bit(NRDMA_Q_LIVE, &ctrl->queues[qid].flags);
 }
 
-/* called with q->stop_lock held */
-static void __nrdma_stop_queue(struct nrdma_queue *q)
+static void nrdma_stop_queue(struct nvmf_ctrl *fctrl, int qid)
 {
+	struct nrdma_ctrl *ctrl = container_of(fctrl, struct nrdma_ctrl, fctrl);
+	struct nrdma_queue *q = &ctrl->queues[qid];
+
 	clear_bit(NRDMA_Q_LIVE, &q->flags);
 	if (!q->cm_id || test_and_set_bit(NRDMA_Q_STOPPED, &q->flags))
 		return;
@@ -978,28 +981,16 @@ static void __nrdma_stop_queue(struct nrdma_queue *q)
 		ib_drain_qp(q->qp);
 }
 
-static void nrdma_stop_queue(struct nvmf_ctrl *fctrl, int qid)
-{
-	struct nrdma_ctrl *ctrl = container_of(fctrl, struct nrdma_ctrl, fctrl);
-	struct nrdma_queue *q = &ctrl->queues[qid];
-
-	mutex_lock(&q->stop_lock);
-	__nrdma_stop_queue(q);
-	mutex_unlock(&q->stop_lock);
-}
-
 static void nrdma_free_queue(struct nvmf_ctrl *fctrl, int qid)
 {
 	struct nrdma_ctrl *ctrl = container_of(fctrl, struct nrdma_ctrl, fctrl);
 	struct nrdma_queue *q = &ctrl->queues[qid];
 
-	mutex_lock(&q->stop_lock);
 	if (q->cm_id) {
-		__nrdma_stop_queue(q);
+		nrdma_stop_queue(fctrl, qid);
 		clear_bit(NRDMA_Q_ALLOCATED, &q->flags);
 		nrdma_destroy_queue(q);
 	}
-	mutex_unlock(&q->stop_lock);
 }
 
 static void nrdma_free_ctrl(struct nvmf_ctrl *fctrl)
@@ -1093,7 +1084,6 @@ static struct nvme_ctrl *nrdma_create_ctrl(struct device *dev,
 		ctrl->queues[i].qid = i;
 		init_completion(&ctrl->queues[i].cm_done);
 		spin_lock_init(&ctrl->queues[i].poll_lock);
-		mutex_init(&ctrl->queues[i].stop_lock);
 	}
 	/* one MR per request: its page list bounds the transfer */
 	ctrl->fctrl.ctrl.transport_max_segments = NRDMA_MAX_PAGES;

@@ -395,9 +395,11 @@ static void ntcp_start_queue(struct nvmf_ctrl *fctrl, int qid)
 	set_bit(NTCP_Q_LIVE, &q->flags);
 }
 
-/* called with q->sock_lock held */
-static void __ntcp_stop_queue(struct ntcp_queue *q)
+static void ntcp_stop_queue(struct nvmf_ctrl *fctrl, int qid)
 {
+	struct ntcp_ctrl *ctrl = container_of(fctrl, struct ntcp_ctrl, fctrl);
+	struct ntcp_queue *q = &ctrl->queues[qid];
+
 	if (!q->sock)
 		return;
 	clear_bit(NTCP_Q_LIVE, &q->flags);
@@ -408,29 +410,17 @@ static void __ntcp_stop_queue(struct ntcp_queue *q)
 	ntcp_drop_requests(q);
 }
 
-static void ntcp_stop_queue(struct nvmf_ctrl *fctrl, int qid)
-{
-	struct ntcp_ctrl *ctrl = container_of(fctrl, struct ntcp_ctrl, fctrl);
-	struct ntcp_queue *q = &ctrl->queues[qid];
-
-	mutex_lock(&q->sock_lock);
-	__ntcp_stop_queue(q);
-	mutex_unlock(&q->sock_lock);
-}
-
 static void ntcp_free_queue(struct nvmf_ctrl *fctrl, int qid)
 {
 	struct ntcp_ctrl *ctrl = container_of(fctrl, struct ntcp_ctrl, fctrl);
 	struct ntcp_queue *q = &ctrl->queues[qid];
 
-	mutex_lock(&q->sock_lock);
 	if (q->sock) {
-		__ntcp_stop_queue(q);
+		ntcp_stop_queue(fctrl, qid);
 		clear_bit(NTCP_Q_ALLOCATED, &q->flags);
 		sock_release(q->sock);
 		q->sock = NULL;
 	}
-	mutex_unlock(&q->sock_lock);
 }
 
 static void ntcp_free_ctrl(struct nvmf_ctrl *fctrl)
@@ -448,10 +438,9 @@ static int ntcp_get_address(struct nvmf_ctrl *fctrl, char *buf, int size)
 	struct sockaddr_storage src;
 	int ret = 0;
 
-	mutex_lock(&q->sock_lock);
+	/* the core holds queue_lock: @sock is not freed meanwhile */
 	if (q->sock && test_bit(NTCP_Q_ALLOCATED, &q->flags))
 		ret = kernel_getsockname(q->sock, (struct sockaddr *)&src);
-	mutex_unlock(&q->sock_lock);
 	if (ret <= 0)
 		return 0;
 	return scnprintf(buf, size, ",src_addr=%pISc", &src);
@@ -553,7 +542,6 @@ static struct nvme_ctrl *ntcp_create_ctrl(struct device *dev,
 		q->ctrl = ctrl;
 		q->qid = i;
 		mutex_init(&q->lock);
-		mutex_init(&q->sock_lock);
 		INIT_WORK(&q->io_work, ntcp_io_work);
 		ntcp_reset_queue_state(q);
 	}

@@ -149,9 +149,6 @@ struct ntcp_req {
  * @polled: a queue of the HCTX_TYPE_POLL map
  * @flags: NTCP_Q_*
  * @lock: serialises the sender, io_work and ->poll of this queue
- * @sock_lock: serialises stopping and freeing @sock with each other and
- *	with readers of its address (a timeout may stop the queue while
- *	error recovery frees it)
  * @req_list: requests from ->queue_rq not yet seen by the sender
  * @send_list: requests the sender will walk, in order
  * @send_req: the request being sent, or NULL
@@ -193,7 +190,6 @@ struct ntcp_queue {
 	bool polled;
 	unsigned long flags;
 	struct mutex lock;	/* sender, io_work, poll */
-	struct mutex sock_lock;	/* stop, free, getsockname */
 	struct llist_head req_list;
 	struct list_head send_list;
 	struct ntcp_req *send_req;
