@@ -1002,6 +1002,7 @@ void ntcp_reset_queue_state(struct ntcp_queue *q)
 	q->term_fes = 0;
 	atomic_set(&q->nr_active, 0);
 	q->inline_run = 0;
+	q->probe_shift = 0;
 	q->idle_run = 0;
 	ntcp_rx_next_pdu(q);
 }
@@ -1122,10 +1123,14 @@ static blk_status_t ntcp_setup_req(struct ntcp_queue *q, struct request *rq)
  * returns (the target's worker preempts the submitter), so a deep
  * submitter on the direct path never sees a busy queue; every
  * NTCP_INLINE_PROBE-th direct send goes through io_work anyway to let it.
- * A queue-depth-1 submitter pays the hop on that one command only.
+ * Each probe that leaves the queue idle doubles the interval, up to
+ * NTCP_INLINE_PROBE << NTCP_PROBE_SHIFT_MAX; a busy queue resets it.  A
+ * queue-depth-1 submitter pays the hop on one command in 4096 once the
+ * interval is at its longest.
  */
 #define NTCP_IDLE_RUN		16
 #define NTCP_INLINE_PROBE	128
+#define NTCP_PROBE_SHIFT_MAX	5
 
 /* may ->queue_rq send @q's new command itself? */
 static bool ntcp_direct_ok(struct ntcp_queue *q, bool home)
@@ -1135,10 +1140,13 @@ static bool ntcp_direct_ok(struct ntcp_queue *q, bool home)
 	if (home)
 		return true;
 	/* nr_active counts the new command */
-	if (atomic_read(&q->nr_active) > 1)
+	if (atomic_read(&q->nr_active) > 1) {
 		run = 0;
-	else if (run <= NTCP_IDLE_RUN)
+		if (READ_ONCE(q->probe_shift))
+			WRITE_ONCE(q->probe_shift, 0);
+	} else if (run <= NTCP_IDLE_RUN) {
 		run++;
+	}
 	WRITE_ONCE(q->idle_run, run);
 	return run > NTCP_IDLE_RUN;
 }
@@ -1159,7 +1167,9 @@ static void ntcp_queue_req(struct ntcp_queue *q, struct ntcp_req *req,
 	 */
 	if (ntcp_direct_ok(q, home) && may_sleep && last && empty &&
 	    mutex_trylock(&q->lock)) {
-		if (home || ++q->inline_run < NTCP_INLINE_PROBE) {
+		u8 shift = READ_ONCE(q->probe_shift);
+
+		if (home || ++q->inline_run < NTCP_INLINE_PROBE << shift) {
 			ntcp_send_some(q);
 			mutex_unlock(&q->lock);
 			if (test_bit(NTCP_Q_ERR, &q->flags))
@@ -1167,6 +1177,8 @@ static void ntcp_queue_req(struct ntcp_queue *q, struct ntcp_req *req,
 			return;
 		}
 		q->inline_run = 0;
+		if (shift < NTCP_PROBE_SHIFT_MAX)
+			WRITE_ONCE(q->probe_shift, shift + 1);
 		mutex_unlock(&q->lock);
 	}
 	if (last)

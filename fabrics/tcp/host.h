@@ -144,6 +144,7 @@ struct ntcp_req {
  *	requests cancelled by recovery are not counted down; reset per
  *	connection)
  * @inline_run: direct sends from ->queue_rq since the last probe
+ * @probe_shift: the probe interval is NTCP_INLINE_PROBE << @probe_shift
  * @idle_run: submissions in a row that found nothing else in flight
  * @qid: queue id, 0 for admin
  * @polled: a queue of the HCTX_TYPE_POLL map
@@ -184,7 +185,8 @@ struct ntcp_queue {
 	struct work_struct io_work;
 	int io_cpu;
 	atomic_t nr_active;
-	u8 inline_run;
+	u16 inline_run;
+	u8 probe_shift;
 	u16 idle_run;
 	u16 qid;
 	bool polled;
