@@ -276,6 +276,13 @@ static void nvmf_stop_queue(struct nvmf_ctrl *fctrl, int qid)
 	mutex_unlock(&fctrl->queue_lock);
 }
 
+static void nvmf_free_queue(struct nvmf_ctrl *fctrl, int qid)
+{
+	mutex_lock(&fctrl->queue_lock);
+	fctrl->ops->free_queue(fctrl, qid);
+	mutex_unlock(&fctrl->queue_lock);
+}
+
 enum blk_eh_timer_return nvmf_timeout(struct nvmf_ctrl *fctrl,
 				      struct request *rq, int qid)
 {
@@ -439,11 +446,8 @@ static void nvmf_stop_free_queues(struct nvmf_ctrl *fctrl, int first,
 		else
 			nvme_cancel_admin_tagset(&fctrl->ctrl);
 	}
-	for (qid = (int)fctrl->nr_queues_alloced - 1; qid >= first; qid--) {
-		mutex_lock(&fctrl->queue_lock);
-		fctrl->ops->free_queue(fctrl, qid);
-		mutex_unlock(&fctrl->queue_lock);
-	}
+	for (qid = (int)fctrl->nr_queues_alloced - 1; qid >= first; qid--)
+		nvmf_free_queue(fctrl, qid);
 	fctrl->nr_queues_alloced = first;
 }
 
@@ -715,11 +719,31 @@ static void nvmf_start_ctrl(struct nvmf_ctrl *fctrl)
 	nvme_start_ctrl(ctrl);
 }
 
+/*
+ * Connected: move to @next (LIVE) and start, under start_lock so that a
+ * teardown waits for the start.  False if the state could not change
+ * (deleted meanwhile).
+ */
+static bool nvmf_go_live(struct nvmf_ctrl *fctrl,
+			 const struct nvmf_decision *d)
+{
+	bool ok;
+
+	mutex_lock(&fctrl->start_lock);
+	ok = nvme_change_ctrl_state(&fctrl->ctrl, d->next);
+	if (ok && (d->actions & NVMF_ACT_START))
+		nvmf_start_ctrl(fctrl);
+	mutex_unlock(&fctrl->start_lock);
+	return ok;
+}
+
 /* everything down, tag sets kept; the controller is RESETTING */
 static void nvmf_teardown_for_reconnect(struct nvmf_ctrl *fctrl)
 {
 	struct nvme_ctrl *ctrl = &fctrl->ctrl;
 
+	/* a start still running (the move to LIVE just happened) ends first */
+	mutex_lock(&fctrl->start_lock);
 	nvmf_stop_keep_alive(fctrl);
 	/*
 	 * Queues first: that ends admin commands in flight (an event
@@ -728,6 +752,7 @@ static void nvmf_teardown_for_reconnect(struct nvmf_ctrl *fctrl)
 	nvmf_teardown_io(fctrl, false);
 	nvmf_teardown_admin(fctrl, false);
 	nvme_stop_ctrl(ctrl);
+	mutex_unlock(&fctrl->start_lock);
 }
 
 static void nvmf_fail_io(struct nvmf_ctrl *fctrl)
@@ -774,17 +799,10 @@ static void nvmf_reconnect_attempt(struct nvmf_ctrl *fctrl)
 		d = nvmf_recovery_decide(NVME_CTRL_CONNECTING,
 					 NVMF_EV_CONNECTED, &fctrl->recovery,
 					 fctrl->nr_reconnects);
-		mutex_lock(&fctrl->start_lock);
-		if (!nvme_change_ctrl_state(ctrl, d.next)) {
-			/* deleted meanwhile: deletion tears down */
-			mutex_unlock(&fctrl->start_lock);
-			return;
-		}
+		if (!nvmf_go_live(fctrl, &d))
+			return;	/* deleted meanwhile: deletion tears down */
 		dev_info(&ctrl->cdev_device, "reconnected after %d failed attempts\n",
 			 fctrl->nr_reconnects);
-		if (d.actions & NVMF_ACT_START)
-			nvmf_start_ctrl(fctrl);
-		mutex_unlock(&fctrl->start_lock);
 		nvmf_recheck_queues(fctrl);
 		return;
 	}
@@ -828,9 +846,7 @@ static void nvmf_err_work(struct work_struct *work)
 	struct nvme_ctrl *ctrl = &fctrl->ctrl;
 	unsigned int actions = READ_ONCE(fctrl->pending_actions);
 
-	mutex_lock(&fctrl->start_lock);
 	nvmf_teardown_for_reconnect(fctrl);
-	mutex_unlock(&fctrl->start_lock);
 	if (!nvme_change_ctrl_state(ctrl, NVME_CTRL_CONNECTING))
 		return;		/* being deleted */
 	nvmf_arm_failfast(fctrl, actions);
@@ -852,9 +868,7 @@ static void nvmf_reset_work(struct work_struct *work)
 						      &fctrl->recovery, 0);
 
 	dev_info(&ctrl->cdev_device, "resetting controller\n");
-	mutex_lock(&fctrl->start_lock);
 	nvmf_teardown_for_reconnect(fctrl);
-	mutex_unlock(&fctrl->start_lock);
 	if (!nvme_change_ctrl_state(ctrl, NVME_CTRL_CONNECTING))
 		return;
 	nvmf_arm_failfast(fctrl, d.actions);
@@ -955,16 +969,12 @@ int nvmf_setup_ctrl(struct nvmf_ctrl *fctrl)
 				 &fctrl->recovery, 0);
 	/* the creator's caller's: see nvmf_transport_ops.create_ctrl */
 	nvme_get_ctrl(ctrl);
-	mutex_lock(&fctrl->start_lock);
-	if (!nvme_change_ctrl_state(ctrl, d.next)) {
-		mutex_unlock(&fctrl->start_lock);
+	if (!nvmf_go_live(fctrl, &d)) {
 		nvme_put_ctrl(ctrl);
 		nvmf_teardown_io(fctrl, true);
 		nvmf_teardown_admin(fctrl, true);
 		return -EBUSY;
 	}
-	nvmf_start_ctrl(fctrl);
-	mutex_unlock(&fctrl->start_lock);
 	nvmf_recheck_queues(fctrl);
 	return 0;
 }
