@@ -509,7 +509,8 @@ static void ntcp_done(struct ntcp_queue *q, struct ntcp_req *req,
 {
 	req->tx = NTCP_TX_IDLE;
 	q->nr_done++;
-	atomic_dec(&q->nr_active);
+	if (q->spread)
+		atomic_dec(&q->nr_active);
 	nvme_req_done(blk_mq_rq_from_pdu(req), status, result);
 }
 
@@ -1111,7 +1112,7 @@ static blk_status_t ntcp_setup_req(struct ntcp_queue *q, struct request *rq)
 }
 
 /*
- * When a queue's io_work runs on another CPU than the submitter's,
+ * A spread queue's io_work runs beside its submitters (ntcp_place_queue()):
  * ->queue_rq sends a command itself only when the queue has been idle at
  * the last NTCP_IDLE_RUN submissions: a lone command is not worth the
  * hop, but behind others it is (the submitter and the socket work then
@@ -1133,12 +1134,12 @@ static blk_status_t ntcp_setup_req(struct ntcp_queue *q, struct request *rq)
 #define NTCP_PROBE_SHIFT_MAX	5
 
 /* may ->queue_rq send @q's new command itself? */
-static bool ntcp_direct_ok(struct ntcp_queue *q, bool home)
+static bool ntcp_direct_ok(struct ntcp_queue *q, bool on_io_cpu)
 {
-	u16 run = READ_ONCE(q->idle_run);
+	u16 old = READ_ONCE(q->idle_run), run = old;
 
-	if (home)
-		return true;
+	if (on_io_cpu || !q->spread)
+		return on_io_cpu;
 	/* nr_active counts the new command */
 	if (atomic_read(&q->nr_active) > 1) {
 		run = 0;
@@ -1147,29 +1148,33 @@ static bool ntcp_direct_ok(struct ntcp_queue *q, bool home)
 	} else if (run <= NTCP_IDLE_RUN) {
 		run++;
 	}
-	WRITE_ONCE(q->idle_run, run);
+	/* a steady queue, idle or busy, leaves the line alone */
+	if (run != old)
+		WRITE_ONCE(q->idle_run, run);
 	return run > NTCP_IDLE_RUN;
 }
 
 static void ntcp_queue_req(struct ntcp_queue *q, struct ntcp_req *req,
 			   bool last, bool may_sleep)
 {
-	bool home = q->io_cpu == raw_smp_processor_id();
+	bool on_io_cpu = q->io_cpu == raw_smp_processor_id();
 	bool empty;
 
+	if (q->spread)
+		atomic_inc(&q->nr_active);
 	empty = llist_add(&req->lentry, &q->req_list) &&
 		list_empty(&q->send_list) && !q->send_req;
 	/*
 	 * Send from here when it cannot reorder anything and either we are
 	 * where the queue's work would run anyway (saves a context switch
-	 * per command) or the queue is idle (above).  Needs a blocking tag
-	 * set: the socket lock may sleep.
+	 * per command) or the queue's work runs elsewhere and the queue is
+	 * idle (above).  Needs a blocking tag set: the socket lock may sleep.
 	 */
-	if (ntcp_direct_ok(q, home) && may_sleep && last && empty &&
+	if (ntcp_direct_ok(q, on_io_cpu) && may_sleep && last && empty &&
 	    mutex_trylock(&q->lock)) {
 		u8 shift = READ_ONCE(q->probe_shift);
 
-		if (home || ++q->inline_run < NTCP_INLINE_PROBE << shift) {
+		if (on_io_cpu || ++q->inline_run < NTCP_INLINE_PROBE << shift) {
 			ntcp_send_some(q);
 			mutex_unlock(&q->lock);
 			if (test_bit(NTCP_Q_ERR, &q->flags))
@@ -1208,7 +1213,6 @@ static blk_status_t ntcp_queue_rq(struct blk_mq_hw_ctx *hctx,
 		return ret;
 	}
 	blk_mq_start_request(rq);
-	atomic_inc(&q->nr_active);
 	ntcp_queue_req(q, blk_mq_rq_to_pdu(rq), bd->last,
 		       hctx->flags & BLK_MQ_F_BLOCKING);
 	return BLK_STS_OK;

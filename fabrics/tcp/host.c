@@ -312,28 +312,32 @@ static int ntcp_home_cpu(struct ntcp_ctrl *ctrl, int qid,
  * context, so the submitting task and the socket work run side by side
  * (see ntcp_queue_req()); else, or when every CPU of the node submits
  * to this queue, on the home CPU itself.  Poll queues always stay home:
- * ->poll reaps where the submitter runs.
+ * ->poll reaps where the submitter runs.  Sets @q->spread when io_work
+ * left the home CPU.
  */
-static int ntcp_pick_cpu(struct ntcp_ctrl *ctrl, int qid)
+static void ntcp_place_queue(struct ntcp_ctrl *ctrl, struct ntcp_queue *q)
 {
 	const struct blk_mq_queue_map *map;
-	int home = ntcp_home_cpu(ctrl, qid, &map);
+	int home = ntcp_home_cpu(ctrl, q->qid, &map);
 	const struct cpumask *node = cpumask_of_node(cpu_to_node(home));
-	unsigned int cpu;
+	unsigned int cpu = home;
 
-	if (!spread_io_work || !map || ctrl->queues[qid].polled)
-		return home;
-	cpu = home;
+	q->io_cpu = home;
+	q->spread = false;
+	if (!spread_io_work || !map || q->polled)
+		return;
 	for (;;) {
 		cpu = cpumask_next(cpu, cpu_online_mask);
 		if (cpu >= nr_cpu_ids)
 			cpu = cpumask_first(cpu_online_mask);
 		if (cpu == home || cpu >= nr_cpu_ids)
-			return home;
+			return;
 		if (cpumask_test_cpu(cpu, node) &&
 		    map->mq_map[cpu] != map->mq_map[home])
-			return cpu;
+			break;
 	}
+	q->io_cpu = cpu;
+	q->spread = true;
 }
 
 static int ntcp_alloc_queue(struct nvmf_ctrl *fctrl, int qid,
@@ -351,7 +355,12 @@ static int ntcp_alloc_queue(struct nvmf_ctrl *fctrl, int qid,
 	q->qid = qid;
 	q->flags = 0;
 	q->polled = qid && nvmf_queue_type(fctrl, qid, &first) == HCTX_TYPE_POLL;
-	q->io_cpu = qid ? ntcp_pick_cpu(ctrl, qid) : WORK_CPU_UNBOUND;
+	if (qid) {
+		ntcp_place_queue(ctrl, q);
+	} else {
+		q->io_cpu = WORK_CPU_UNBOUND;
+		q->spread = false;
+	}
 	q->icd_max = qid ? ntcp_io_icd(&fctrl->ctrl) : NTCP_ADMIN_ICD;
 	ntcp_reset_queue_state(q);
 
@@ -389,9 +398,13 @@ static void ntcp_start_queue(struct nvmf_ctrl *fctrl, int qid)
 	struct ntcp_ctrl *ctrl = container_of(fctrl, struct ntcp_ctrl, fctrl);
 	struct ntcp_queue *q = &ctrl->queues[qid];
 
-	/* the tag set's map exists by now */
+	/*
+	 * The tag set's map exists by now.  Only the Connect has run on the
+	 * queue, and it has completed: nr_active is back at 0 whatever
+	 * @q->spread was.
+	 */
 	if (qid)
-		q->io_cpu = ntcp_pick_cpu(ctrl, qid);
+		ntcp_place_queue(ctrl, q);
 	set_bit(NTCP_Q_LIVE, &q->flags);
 }
 

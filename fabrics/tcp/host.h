@@ -140,9 +140,12 @@ struct ntcp_req {
  * @sock: the TCP socket, NULL when not allocated
  * @io_work: receives and sends; runs on nvme_tcp_wq at @io_cpu
  * @io_cpu: CPU the work runs on (WORK_CPU_UNBOUND for the admin queue)
- * @nr_active: requests between ->queue_rq and their completion (a hint:
- *	requests cancelled by recovery are not counted down; reset per
- *	connection)
+ * @spread: @io_cpu is not the queue's home CPU (spread_io_work): a
+ *	submitter that does not run on @io_cpu sends directly only into an
+ *	idle queue, and @nr_active is counted
+ * @nr_active: requests between ->queue_rq and their completion on a
+ *	@spread queue (a hint: requests cancelled by recovery are not
+ *	counted down; reset per connection)
  * @inline_run: direct sends from ->queue_rq since the last probe
  * @probe_shift: the probe interval is NTCP_INLINE_PROBE << @probe_shift
  * @idle_run: submissions in a row that found nothing else in flight
@@ -184,6 +187,7 @@ struct ntcp_queue {
 	struct socket *sock;
 	struct work_struct io_work;
 	int io_cpu;
+	bool spread;
 	atomic_t nr_active;
 	u16 inline_run;
 	u8 probe_shift;
