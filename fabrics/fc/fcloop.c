@@ -118,6 +118,11 @@ struct fcloop_ls {
  * @tgt_work: calls @txchg.done
  * @entry: on fcloop_xchgs until the host side completed
  * @rport: the remote port it was sent to (compared, never dereferenced)
+ *
+ * @hop->lldd_priv points here exactly while @entry is listed: both are
+ * set and cleared under fcloop_xchg_lock, before the host's reference
+ * is dropped.  A host abort, which holds no reference, finds the
+ * exchange only that way.
  */
 struct fcloop_fcp {
 	spinlock_t lock;	/* see above */
@@ -243,13 +248,19 @@ static void fcloop_host_work(struct work_struct *work)
 {
 	struct fcloop_fcp *f = container_of(work, struct fcloop_fcp,
 					    host_work);
+	struct nvme_fc_fcp_op *hop = f->hop;
 	unsigned long flags;
 
+	/* from here on a host abort no longer finds @f */
 	spin_lock_irqsave(&fcloop_xchg_lock, flags);
 	list_del(&f->entry);
+	hop->lldd_priv = NULL;
 	spin_unlock_irqrestore(&fcloop_xchg_lock, flags);
-	f->hop->status = f->host_status;
-	f->hop->done(f->hop);
+	/* and whoever queued this work has left f->lock */
+	spin_lock_irqsave(&f->lock, flags);
+	hop->status = f->host_status;
+	spin_unlock_irqrestore(&f->lock, flags);
+	hop->done(hop);
 	kref_put(&f->ref, fcloop_fcp_release);
 }
 
@@ -356,12 +367,12 @@ static int fcloop_fcp_send(struct nvme_fc_lport *lport,
 	f->txchg.lldd_priv = f;
 	INIT_WORK(&f->host_work, fcloop_host_work);
 	INIT_WORK(&f->tgt_work, fcloop_tgt_work);
-	op->lldd_priv = f;
 	op->rsp_rcvd = 0;
 	op->xfrd_len = 0;
 	f->rport = r;
 	spin_lock_irqsave(&fcloop_xchg_lock, flags);
 	list_add_tail(&f->entry, &fcloop_xchgs);
+	op->lldd_priv = f;		/* an abort may find it from now on */
 	spin_unlock_irqrestore(&fcloop_xchg_lock, flags);
 
 	t = fcloop_get_tport(r->wwnn, r->wwpn);
@@ -373,8 +384,9 @@ static int fcloop_fcp_send(struct nvme_fc_lport *lport,
 	ret = nvmet_fc_rcv_fcp(t->tp, &f->txchg, op->cmd_iu, op->cmd_len);
 	fcloop_put_tport(t);
 	if (ret) {
-		kref_put(&f->ref, fcloop_fcp_release);
+		/* an abort may have completed the host side meanwhile */
 		fcloop_host_finish(f, ret);
+		kref_put(&f->ref, fcloop_fcp_release);
 	}
 	return 0;
 }
@@ -383,7 +395,22 @@ static void fcloop_fcp_abort(struct nvme_fc_lport *lport,
 			     struct nvme_fc_rport *rport, unsigned int hwq,
 			     struct nvme_fc_fcp_op *op)
 {
-	fcloop_host_finish(op->lldd_priv, -ECANCELED);
+	struct fcloop_fcp *f;
+	unsigned long flags;
+
+	/*
+	 * No reference is held here: the exchange may be completing on
+	 * fcloop_wq right now.  Under fcloop_xchg_lock, @op->lldd_priv is
+	 * either an exchange whose host reference cannot be dropped before
+	 * we unlock, or NULL: ->done is already under way, or fcloop_fcp_send()
+	 * has not listed the exchange yet.  The late abort is then dropped
+	 * and the exchange ends normally; the host's teardown waits for it.
+	 */
+	spin_lock_irqsave(&fcloop_xchg_lock, flags);
+	f = op->lldd_priv;
+	if (f)
+		fcloop_host_finish(f, -ECANCELED);
+	spin_unlock_irqrestore(&fcloop_xchg_lock, flags);
 }
 
 static void fcloop_ls_abort(struct nvme_fc_lport *lport,
