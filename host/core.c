@@ -149,6 +149,10 @@ EXPORT_SYMBOL_GPL(nvme_delete_ctrl);
 /**
  * nvme_delete_ctrl_sync() - delete a controller and wait for it
  * @ctrl: the controller
+ *
+ * Runs the transport's callbacks in the caller's context: the caller
+ * holds a reference on @ctrl->ops->module across this call and its
+ * own last nvme_put_ctrl().
  */
 void nvme_delete_ctrl_sync(struct nvme_ctrl *ctrl)
 {

@@ -228,6 +228,7 @@ static ssize_t nvme_ctrl_delete_controller_store(struct device *dev,
 						 const char *buf, size_t count)
 {
 	struct nvme_ctrl *ctrl = nvme_dev_to_ctrl(dev);
+	struct module *owner = ctrl->ops->module;
 
 	/*
 	 * The first connect (or probe) is still running in its creator's
@@ -235,6 +236,17 @@ static ssize_t nvme_ctrl_delete_controller_store(struct device *dev,
 	 */
 	if (!test_bit(NVME_CTRL_FLAG_STARTED_ONCE, &ctrl->flags))
 		return -EBUSY;
+	/*
+	 * The deletion runs here, not on nvme_delete_wq, so the transport's
+	 * module_exit (it flushes only that workqueue) would not wait for
+	 * it: pin the transport until its last callback, ->free_ctrl() from
+	 * our final put, has returned.  If it is being unloaded already, the
+	 * unload deletes the controller (the write returns before that is
+	 * done).  Until the file is removed our active reference keeps that
+	 * unload (its delete work) from finishing, so @owner is still there.
+	 */
+	if (!try_module_get(owner))
+		return count;
 	/*
 	 * Deleting the controller removes this very file, and removal
 	 * waits for the writers of its files.  Take the file away first
@@ -245,6 +257,7 @@ static ssize_t nvme_ctrl_delete_controller_store(struct device *dev,
 	if (device_remove_file_self(dev, attr))
 		nvme_delete_ctrl_sync(ctrl);
 	nvme_put_ctrl(ctrl);
+	module_put(owner);
 	return count;
 }
 NVME_ATTR_WO(nvme_ctrl, delete_controller);
