@@ -203,14 +203,21 @@ static void nvmet_fail_aers(struct nvmet_ctrl *ctrl)
 
 void nvmet_sq_destroy(struct nvmet_sq *sq)
 {
-	struct nvmet_ctrl *ctrl = sq->ctrl;
+	struct nvmet_ctrl *ctrl;
 
 	percpu_ref_kill_and_confirm(&sq->ref, nvmet_sq_confirm);
 	wait_for_completion(&sq->confirm_done);
 	/* no new AER can come in now; those waiting never end by themselves */
+	ctrl = sq->ctrl;
 	if (ctrl && sq->qid == 0)
 		nvmet_fail_aers(ctrl);
 	wait_for_completion(&sq->free_done);
+	/*
+	 * Only now: a Connect that was still executing (RDMA runs commands
+	 * from the CQ, not from the thread tearing the queue down) may have
+	 * bound the queue to a controller while we waited.
+	 */
+	ctrl = sq->ctrl;
 	percpu_ref_exit(&sq->ref);
 	nvmet_sq_close_pages(sq);
 	if (ctrl) {
@@ -857,6 +864,28 @@ static struct nvmet_subsys *nvmet_port_find_subsys(struct nvmet_port *port,
 	return NULL;
 }
 
+/*
+ * A new controller is on @subsys's list: does @port still lead to it by
+ * @nqn?
+ * An unlink (or the port's disable) kills the port's controllers under
+ * nvmet_config_sem held for writing.  One that ran between the Connect's
+ * lookup and the list_add missed the new controller, and this look,
+ * taken after it, sees the link gone; one that runs later finds the
+ * controller on the list.
+ */
+static bool nvmet_port_still_exports(struct nvmet_port *port, const char *nqn,
+				     struct nvmet_subsys *subsys)
+{
+	struct nvmet_subsys *found;
+
+	down_read(&nvmet_config_sem);
+	found = nvmet_port_find_subsys(port, nqn);
+	up_read(&nvmet_config_sem);
+	if (found)
+		nvmet_subsys_put(found);
+	return found == subsys;
+}
+
 /* ---- Async events ---- */
 
 static void nvmet_async_event_work(struct work_struct *work)
@@ -1156,6 +1185,13 @@ u16 nvmet_alloc_ctrl(const char *subsysnqn, const char *hostnqn,
 	list_add_tail(&ctrl->subsys_entry, &subsys->ctrls);
 	mutex_unlock(&subsys->lock);
 
+	if (!nvmet_port_still_exports(req->port, subsysnqn, subsys)) {
+		pr_info_ratelimited("%s left the port during a connect\n",
+				    subsysnqn);
+		nvmet_connect_ipo(req, NVMF_IATTR_DATA, NVMET_CD_OFF(subnqn));
+		nvmet_ctrl_put(ctrl);
+		return NVMET_ERR(NVME_SC_CONNECT_INVALID_PARAM);
+	}
 	nvmet_start_keep_alive(ctrl);
 	*ctrlp = ctrl;
 	return 0;

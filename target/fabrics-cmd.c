@@ -154,8 +154,12 @@ static void nvmet_execute_connect(struct nvmet_req *req)
 {
 	struct nvmf_connect_cmd *c = (struct nvmf_connect_cmd *)req->cmd;
 	u16 qid = le16_to_cpu(c->qid), sqsize = le16_to_cpu(c->sqsize);
-	bool sqflow_off = (c->cattr & NVMF_CATTR_DISABLE_SQFLOW) && req->port &&
-		(req->port->treq & NVMF_TREQ_DISABLE_SQFLOW);
+	/*
+	 * From the transport, not req->port: nothing pins the port yet, an
+	 * unlink and rmdir of it may have freed it since the command came.
+	 */
+	bool sqflow_off = (c->cattr & NVMF_CATTR_DISABLE_SQFLOW) &&
+		(req->ops->flags & NVMET_OPS_DISABLE_SQFLOW);
 	struct nvmf_connect_data *d;
 	struct nvmet_ctrl *ctrl = NULL;
 	u16 status, ipo = 0;
