@@ -1168,10 +1168,19 @@ static int nvmf_tmo_parse(const char *buf, int *tmo)
 	return 0;
 }
 
+/*
+ * What the machine will actually wait: whole reconnect_delay periods,
+ * the count rounded up (ctrl_loss_tmo=7, reconnect_delay=2 reads 8), as
+ * Linux reports it.
+ */
 static ssize_t ctrl_loss_tmo_show(struct device *dev,
 				  struct device_attribute *attr, char *buf)
 {
-	return nvmf_tmo_show(buf, nvmf_dev_to_fctrl(dev)->opts->ctrl_loss_tmo);
+	struct nvmf_ctrl *fctrl = nvmf_dev_to_fctrl(dev);
+	int n = READ_ONCE(fctrl->recovery.max_reconnects);
+
+	return nvmf_tmo_show(buf, n < 0 ? -1 :
+			     n * READ_ONCE(fctrl->recovery.reconnect_delay));
 }
 
 static ssize_t ctrl_loss_tmo_store(struct device *dev,
