@@ -532,7 +532,9 @@ void nvme_scan_work(struct work_struct *work)
 	struct nvme_ctrl *ctrl = container_of(work, struct nvme_ctrl,
 					      scan_work);
 
-	if (nvme_ctrl_state(ctrl) != NVME_CTRL_LIVE || !ctrl->tagset)
+	/* no namespace without an I/O queue to serve it */
+	if (nvme_ctrl_state(ctrl) != NVME_CTRL_LIVE || !ctrl->tagset ||
+	    ctrl->queue_count < 2)
 		return;
 	mutex_lock(&ctrl->scan_lock);
 	if (ctrl->vs < 0x10100 || nvme_scan_list(ctrl) > 0)

@@ -653,6 +653,22 @@ static bool nvmp_may_queue(struct nvmp_queue *q, struct request *rq)
 				   test_bit(NVMP_Q_LIVE, &q->flags));
 }
 
+/*
+ * ->queue_rq may not queue @rq now.  A reset that got no I/O queue back
+ * (nvmp_reset_work()) leaves a live controller whose tag set maps onto
+ * queues that no longer exist: nothing will serve @rq, so it fails
+ * instead of being requeued for ever.
+ */
+static blk_status_t nvmp_not_ready(struct nvmp_queue *q, struct request *rq)
+{
+	struct nvme_ctrl *ctrl = &q->dev->ctrl;
+
+	if (q->qid >= ctrl->queue_count &&
+	    nvme_ctrl_state(ctrl) == NVME_CTRL_LIVE)
+		return BLK_STS_IOERR;
+	return nvme_fail_nonready(ctrl, rq);
+}
+
 static blk_status_t nvmp_queue_rq(struct blk_mq_hw_ctx *hctx,
 				  const struct blk_mq_queue_data *bd)
 {
@@ -662,7 +678,7 @@ static blk_status_t nvmp_queue_rq(struct blk_mq_hw_ctx *hctx,
 	blk_status_t ret;
 
 	if (unlikely(!nvmp_may_queue(q, rq)))
-		return nvme_fail_nonready(&q->dev->ctrl, rq);
+		return nvmp_not_ready(q, rq);
 
 	ret = nvmp_prep_rq(q->dev, rq);
 	if (ret)
@@ -1265,6 +1281,17 @@ static void nvmp_reset_work(struct work_struct *work)
 	if (!nvme_change_ctrl_state(ctrl, NVME_CTRL_LIVE))
 		goto fail;
 	nvme_unquiesce_io_queues(ctrl);
+	if (ctrl->tagset && ctrl->queue_count < 2) {
+		/*
+		 * The admin queue alone stays usable (firmware update,
+		 * logs); the namespaces have nothing to do I/O on.  Their
+		 * requests fail (nvmp_not_ready()) and they go; the scan
+		 * brings them back after a reset that has I/O queues again.
+		 */
+		dev_warn(ctrl->dev, "no I/O queue after the reset, removing the namespaces\n");
+		nvme_mark_namespaces_dead(ctrl);
+		nvme_remove_namespaces(ctrl);
+	}
 	nvme_start_ctrl(ctrl);
 	return;
 fail:
