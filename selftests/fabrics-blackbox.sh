@@ -77,13 +77,8 @@ size_is() { [ "$(blockdev_bytes "$1" 2>/dev/null)" = "$2" ]; }
 
 # ns_ready CTRL N: CTRL shows N namespaces with their block devices
 ns_ready() {
-	local d n=0
-	for d in /sys/class/nvme/"$1"/nvme*n*; do
-		[ -e "$d" ] || continue
-		ns_node "${d##*/}"
-		[ -b "/dev/$NS_NODE" ] && n=$((n + 1))
-	done
-	[ "$n" -eq "$2" ]
+	ctrl_disks "$1"
+	[ "$NS_DISKS" -eq "$2" ]
 }
 
 # sf CTRL ATTR: a controller sysfs attribute, trailing spaces kept

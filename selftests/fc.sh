@@ -41,13 +41,8 @@ ctrl_of() {	# ctrl_of NQN: the nvmeX whose subsysnqn is NQN
 }
 
 ns_count() {
-	local d n=0
-	for d in /sys/class/nvme/"$1"/nvme*n*; do
-		[ -e "$d" ] || continue
-		ns_node "${d##*/}"
-		[ -b "/dev/$NS_NODE" ] && n=$((n + 1))
-	done
-	[ "$n" -eq "$2" ]
+	ctrl_disks "$1"
+	[ "$NS_DISKS" -eq "$2" ]
 }
 
 fio_verify() {	# fio_verify NAME DEV SIZE

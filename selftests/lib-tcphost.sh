@@ -105,13 +105,8 @@ tcp_connect() {
 
 # tcp_ns_count CTRL: namespaces of CTRL that have their block device
 tcp_ns_count() {
-	local d n=0
-	for d in /sys/class/nvme/"$1"/nvme*n*; do
-		[ -e "$d" ] || continue
-		ns_node "${d##*/}"
-		[ -b "/dev/$NS_NODE" ] && n=$((n + 1))
-	done
-	echo "$n"
+	ctrl_disks "$1"
+	echo "$NS_DISKS"
 }
 
 tcp_wait_ns() {

@@ -241,6 +241,19 @@ ns_node() {
 	fi
 }
 
+# ctrl_disks CTRL: sets NS_DISKS to how many namespaces of CTRL have
+# their block device.  (No fork: it is polled.)
+ctrl_disks() {
+	local d
+	NS_DISKS=0
+	for d in /sys/class/nvme/"$1"/nvme*n*; do
+		[ -e "$d" ] || continue
+		ns_node "${d##*/}"
+		[ -b "/dev/$NS_NODE" ] && NS_DISKS=$((NS_DISKS + 1))
+	done
+	return 0
+}
+
 # ctrl_state CTRL
 ctrl_state() {
 	local s=
