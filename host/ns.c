@@ -523,6 +523,13 @@ static void nvme_scan_sequential(struct nvme_ctrl *ctrl)
 	nvme_remove_ns_between(ctrl, ctrl->nn, (u64)NVME_NSID_ALL + 1);
 }
 
+/* live, and with an I/O queue to serve namespaces */
+static bool nvme_ctrl_may_scan(struct nvme_ctrl *ctrl)
+{
+	return nvme_ctrl_state(ctrl) == NVME_CTRL_LIVE && ctrl->tagset &&
+	       ctrl->queue_count > 1;
+}
+
 /**
  * nvme_scan_work() - bring the namespace list up to date
  * @work: ctrl->scan_work
@@ -532,9 +539,7 @@ void nvme_scan_work(struct work_struct *work)
 	struct nvme_ctrl *ctrl = container_of(work, struct nvme_ctrl,
 					      scan_work);
 
-	/* no namespace without an I/O queue to serve it */
-	if (nvme_ctrl_state(ctrl) != NVME_CTRL_LIVE || !ctrl->tagset ||
-	    ctrl->queue_count < 2)
+	if (!nvme_ctrl_may_scan(ctrl))
 		return;
 	mutex_lock(&ctrl->scan_lock);
 	if (ctrl->vs < 0x10100 || nvme_scan_list(ctrl) > 0)
@@ -548,7 +553,7 @@ void nvme_scan_work(struct work_struct *work)
  */
 void nvme_queue_scan(struct nvme_ctrl *ctrl)
 {
-	if (nvme_ctrl_state(ctrl) == NVME_CTRL_LIVE && ctrl->tagset)
+	if (nvme_ctrl_may_scan(ctrl))
 		queue_work(nvme_wq, &ctrl->scan_work);
 }
 EXPORT_SYMBOL_GPL(nvme_queue_scan);

@@ -318,12 +318,19 @@ static int ntcp_home_cpu(struct ntcp_ctrl *ctrl, int qid,
 static void ntcp_place_queue(struct ntcp_ctrl *ctrl, struct ntcp_queue *q)
 {
 	const struct blk_mq_queue_map *map;
-	int home = ntcp_home_cpu(ctrl, q->qid, &map);
-	const struct cpumask *node = cpumask_of_node(cpu_to_node(home));
-	unsigned int cpu = home;
+	const struct cpumask *node;
+	unsigned int cpu;
+	int home;
 
-	q->io_cpu = home;
 	q->spread = false;
+	if (!q->qid) {
+		q->io_cpu = WORK_CPU_UNBOUND;	/* the admin queue */
+		return;
+	}
+	home = ntcp_home_cpu(ctrl, q->qid, &map);
+	node = cpumask_of_node(cpu_to_node(home));
+	cpu = home;
+	q->io_cpu = home;
 	if (!spread_io_work || !map || q->polled)
 		return;
 	for (;;) {
@@ -355,12 +362,7 @@ static int ntcp_alloc_queue(struct nvmf_ctrl *fctrl, int qid,
 	q->qid = qid;
 	q->flags = 0;
 	q->polled = qid && nvmf_queue_type(fctrl, qid, &first) == HCTX_TYPE_POLL;
-	if (qid) {
-		ntcp_place_queue(ctrl, q);
-	} else {
-		q->io_cpu = WORK_CPU_UNBOUND;
-		q->spread = false;
-	}
+	ntcp_place_queue(ctrl, q);
 	q->icd_max = qid ? ntcp_io_icd(&fctrl->ctrl) : NTCP_ADMIN_ICD;
 	ntcp_reset_queue_state(q);
 
@@ -403,8 +405,7 @@ static void ntcp_start_queue(struct nvmf_ctrl *fctrl, int qid)
 	 * queue, and it has completed: nr_active is back at 0 whatever
 	 * @q->spread was.
 	 */
-	if (qid)
-		ntcp_place_queue(ctrl, q);
+	ntcp_place_queue(ctrl, q);
 	set_bit(NTCP_Q_LIVE, &q->flags);
 }
 
