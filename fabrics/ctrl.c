@@ -633,6 +633,8 @@ static int nvmf_setup_io(struct nvmf_ctrl *fctrl, bool first)
 		return -EIO;
 	}
 	ctrl->queue_count = fctrl->nr_io_queues + 1;
+	dev_info(&ctrl->cdev_device, "creating %u I/O queues.\n",
+		 fctrl->nr_io_queues);
 
 	for (qid = 1; qid < ctrl->queue_count; qid++) {
 		ret = nvmf_alloc_queue(fctrl, qid, ctrl->sqsize + 1);
@@ -656,6 +658,11 @@ static int nvmf_setup_io(struct nvmf_ctrl *fctrl, bool first)
 			goto out_free;
 		}
 		set_bit(NVMF_CTRL_IO_TAGSET, &fctrl->flags);
+		dev_info(&ctrl->cdev_device,
+			 "mapped %u/%u/%u default/read/poll queues.\n",
+			 fctrl->io_queues[HCTX_TYPE_DEFAULT],
+			 fctrl->io_queues[HCTX_TYPE_READ],
+			 fctrl->io_queues[HCTX_TYPE_POLL]);
 	}
 	for (qid = 1; qid < ctrl->queue_count; qid++) {
 		ret = nvmf_connect_io_queue(fctrl, qid);
@@ -954,6 +961,22 @@ int nvmf_init_ctrl(struct nvmf_ctrl *fctrl, struct device *dev,
 }
 EXPORT_SYMBOL_GPL(nvmf_init_ctrl);
 
+/* one line naming the controller's subsystem and address, as Linux's hosts log */
+static void nvmf_log_ctrl(struct nvmf_ctrl *fctrl, const char *what)
+{
+	struct nvmf_ctrl_options *o = fctrl->opts;
+	struct device *d = &fctrl->ctrl.cdev_device;
+
+	if (o->traddr[0] && o->trsvcid[0])
+		dev_info(d, "%s: NQN \"%s\", addr %s:%s\n", what, o->subsysnqn,
+			 o->traddr, o->trsvcid);
+	else if (o->traddr[0])
+		dev_info(d, "%s: NQN \"%s\", addr %s\n", what, o->subsysnqn,
+			 o->traddr);
+	else
+		dev_info(d, "%s: NQN \"%s\"\n", what, o->subsysnqn);
+}
+
 int nvmf_setup_ctrl(struct nvmf_ctrl *fctrl)
 {
 	struct nvme_ctrl *ctrl = &fctrl->ctrl;
@@ -976,6 +999,7 @@ int nvmf_setup_ctrl(struct nvmf_ctrl *fctrl)
 		return -EBUSY;
 	}
 	nvmf_recheck_queues(fctrl);
+	nvmf_log_ctrl(fctrl, "new ctrl");
 	return 0;
 }
 EXPORT_SYMBOL_GPL(nvmf_setup_ctrl);
@@ -1004,6 +1028,8 @@ void nvmf_delete_ctrl_op(struct nvme_ctrl *ctrl)
 {
 	struct nvmf_ctrl *fctrl = to_nvmf_ctrl(ctrl);
 
+	dev_info(&ctrl->cdev_device, "Removing ctrl: NQN \"%s\"\n",
+		 fctrl->opts->subsysnqn);
 	/*
 	 * A start still running (the creator's, or connect_work's) ends
 	 * first; no new one begins once the state is DELETING.

@@ -1186,6 +1186,7 @@ int nvme_init_ctrl_finish(struct nvme_ctrl *ctrl)
 	ctrl->maxcmd = le16_to_cpu(id->maxcmd);
 	ctrl->msdbd = id->msdbd;
 	ctrl->cctemp = le16_to_cpu(id->cctemp);
+	ctrl->wctemp = le16_to_cpu(id->wctemp);
 	ctrl->anacap = id->anacap;
 	ctrl->anatt = id->anatt;
 	ctrl->anagrpmax = le32_to_cpu(id->anagrpmax);
@@ -1203,6 +1204,16 @@ int nvme_init_ctrl_finish(struct nvme_ctrl *ctrl)
 		max_sectors = min(max_sectors, ctrl->transport_max_sectors);
 	ctrl->max_hw_sectors = max_sectors;
 	ctrl->max_segments = ctrl->transport_max_segments ?: USHRT_MAX;
+	/*
+	 * With a page-sized virtual boundary every segment but the first and
+	 * the last is a whole page: a transfer of max_hw_sectors never needs
+	 * more segments than its pages plus one.
+	 */
+	if (ctrl->virt_boundary_mask)
+		ctrl->max_segments = min_t(u32, ctrl->max_segments,
+					   ctrl->max_hw_sectors /
+					   ((ctrl->virt_boundary_mask + 1) >>
+					    SECTOR_SHIFT) + 1);
 	blk_queue_max_hw_sectors(ctrl->admin_q, ctrl->max_hw_sectors);
 	blk_queue_max_segments(ctrl->admin_q, ctrl->max_segments);
 	if (ctrl->virt_boundary_mask)

@@ -80,9 +80,8 @@ static int nvme_hwmon_read(struct device *dev, enum hwmon_sensor_types type,
 
 	switch (attr) {
 	case hwmon_temp_input:
+		/* a composite of 0 K reads as such, as on Linux's driver */
 		ret = nvme_hwmon_log(h, channel, false, &v);
-		if (!ret && !v)
-			ret = -ENODATA;
 		if (!ret)
 			*val = nvme_kelvin_to_mc(v);
 		return ret;
@@ -150,7 +149,12 @@ static umode_t nvme_hwmon_visible(const void *data,
 		return 0444;
 	case hwmon_temp_min:
 	case hwmon_temp_max:
-		return 0644;
+		/*
+		 * A controller without a warning threshold (fabrics targets
+		 * report WCTEMP 0) has no composite threshold to show; its
+		 * Get Features would only fail and fill its error log.
+		 */
+		return !channel && !h->ctrl->wctemp ? 0 : 0644;
 	case hwmon_temp_alarm:
 		return channel ? 0 : 0444;
 	case hwmon_temp_crit:

@@ -132,7 +132,12 @@ static void nvme_read_ns_descs(struct nvme_ns *ns)
 	u8 *buf;
 
 	/* the descriptor list came with 1.3; some devices fill it with junk */
-	if (ns->ctrl->vs < 0x10300 || (ns->ctrl->quirks & NVME_QUIRK_BOGUS_NID))
+	if (ns->ctrl->quirks & NVME_QUIRK_BOGUS_NID) {
+		dev_info(&ns->ctrl->cdev_device,
+			 "Ignoring bogus Namespace Identifiers\n");
+		return;
+	}
+	if (ns->ctrl->vs < 0x10300)
 		return;
 	buf = kzalloc(NVME_IDENTIFY_DATA_SIZE, GFP_KERNEL);
 	if (!buf)

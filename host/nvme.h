@@ -173,6 +173,7 @@ struct nvme_ctrl {
 	u8 cntrltype;
 	u8 cmic;
 	u16 cctemp;		/* critical composite temperature, kelvins */
+	u16 wctemp;		/* warning composite temperature, kelvins */
 	u32 sgls;
 	u32 nn;
 	u32 ctratt;
