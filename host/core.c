@@ -216,7 +216,13 @@ int nvme_enable_ctrl(struct nvme_ctrl *ctrl)
 	}
 	ctrl->page_size = 1u << 12;
 
-	cc = NVME_CC_CSS_NVM | NVME_CC_MPS(12) | NVME_CC_AMS_RR |
+	/*
+	 * A controller with I/O command sets enables them all; namespaces
+	 * of sets the host does not drive are then skipped by the scan
+	 * (nvme_ns_csi_supported()).
+	 */
+	cc = nvme_multi_css(ctrl) ? NVME_CC_CSS_CSI : NVME_CC_CSS_NVM;
+	cc |= NVME_CC_MPS(12) | NVME_CC_AMS_RR |
 	     NVME_CC_IOSQES(NVME_SQE_SHIFT) | NVME_CC_IOCQES(NVME_CQE_SHIFT) |
 	     NVME_CC_EN;
 	ret = ctrl->ops->reg_write32(ctrl, NVME_REG_CC, cc);

@@ -125,24 +125,34 @@ const struct block_device_operations nvme_bdev_ops = {
 /* identify and limits                                                */
 /* ------------------------------------------------------------------ */
 
-static void nvme_read_ns_descs(struct nvme_ns *ns)
+/*
+ * Read the namespace identification descriptors: the identifiers into
+ * @ids (not those of a controller known to fill them with junk) and the
+ * command set into @csi (NVM when the list names none).  Returns false
+ * when the namespace must be left alone: a controller enabled with all
+ * its command sets (nvme_multi_css()) that does not say which one this
+ * namespace belongs to.
+ */
+static bool nvme_read_ns_descs(struct nvme_ctrl *ctrl, u32 nsid,
+			       struct nvme_ns_ids *ids, u8 *csi)
 {
+	bool bogus = ctrl->quirks & NVME_QUIRK_BOGUS_NID;
+	bool multi = nvme_multi_css(ctrl), have_csi = false;
 	struct nvme_ns_id_desc *d;
 	unsigned int pos = 0;
 	u8 *buf;
 
-	/* the descriptor list came with 1.3; some devices fill it with junk */
-	if (ns->ctrl->quirks & NVME_QUIRK_BOGUS_NID) {
-		dev_info(&ns->ctrl->cdev_device,
+	*csi = NVME_CSI_NVM;
+	if (bogus)
+		dev_info(&ctrl->cdev_device,
 			 "Ignoring bogus Namespace Identifiers\n");
-		return;
-	}
-	if (ns->ctrl->vs < 0x10300)
-		return;
+	/* the descriptor list came with 1.3 */
+	if (!multi && (bogus || ctrl->vs < 0x10300))
+		return true;
 	buf = kzalloc(NVME_IDENTIFY_DATA_SIZE, GFP_KERNEL);
 	if (!buf)
-		return;
-	if (nvme_identify(ns->ctrl, NVME_CNS_NS_DESC_LIST, ns->nsid, buf))
+		return !multi;
+	if (nvme_identify(ctrl, NVME_CNS_NS_DESC_LIST, nsid, buf))
 		goto out;
 
 	while (pos + sizeof(*d) <= NVME_IDENTIFY_DATA_SIZE) {
@@ -152,26 +162,37 @@ static void nvme_read_ns_descs(struct nvme_ns *ns)
 		pos += sizeof(*d);
 		if (pos + d->nidl > NVME_IDENTIFY_DATA_SIZE)
 			break;
-		switch (d->nidt) {
-		case NVME_NIDT_EUI64:
-			if (d->nidl == sizeof(ns->ids.eui64))
-				memcpy(ns->ids.eui64, buf + pos, d->nidl);
-			break;
-		case NVME_NIDT_NGUID:
-			if (d->nidl == sizeof(ns->ids.nguid))
-				memcpy(ns->ids.nguid, buf + pos, d->nidl);
-			break;
-		case NVME_NIDT_UUID:
-			if (d->nidl == sizeof(ns->ids.uuid))
-				memcpy(ns->ids.uuid, buf + pos, d->nidl);
-			break;
-		default:
-			break;
+		if (d->nidt == NVME_NIDT_CSI) {
+			if (d->nidl == 1) {
+				*csi = buf[pos];
+				have_csi = true;
+			}
+		} else if (!bogus) {
+			u8 *to = NULL;
+
+			if (d->nidt == NVME_NIDT_EUI64 &&
+			    d->nidl == sizeof(ids->eui64))
+				to = ids->eui64;
+			else if (d->nidt == NVME_NIDT_NGUID &&
+				 d->nidl == sizeof(ids->nguid))
+				to = ids->nguid;
+			else if (d->nidt == NVME_NIDT_UUID &&
+				 d->nidl == sizeof(ids->uuid))
+				to = ids->uuid;
+			if (to)
+				memcpy(to, buf + pos, d->nidl);
 		}
 		pos += d->nidl;
 	}
 out:
 	kfree(buf);
+	if (multi && !have_csi) {
+		dev_warn(&ctrl->cdev_device,
+			 "nsid %u: no command set reported, namespace skipped\n",
+			 nsid);
+		return false;
+	}
+	return true;
 }
 
 /*
@@ -323,8 +344,18 @@ static void nvme_alloc_ns(struct nvme_ctrl *ctrl, u32 nsid)
 	struct nvme_id_ns *id;
 	struct gendisk *disk;
 	struct list_head *where;
+	struct nvme_ns_ids ids = {};
+	u8 csi;
 	int ret;
 
+	if (!nvme_read_ns_descs(ctrl, nsid, &ids, &csi))
+		return;
+	if (csi != NVME_CSI_NVM) {
+		dev_warn(&ctrl->cdev_device,
+			 "nsid %u: I/O command set %u not supported, namespace skipped\n",
+			 nsid, csi);
+		return;
+	}
 	id = nvme_identify_ns(ctrl, nsid, &ret);
 	if (!id)
 		return;
@@ -350,7 +381,7 @@ static void nvme_alloc_ns(struct nvme_ctrl *ctrl, u32 nsid)
 	blk_queue_flag_clear(QUEUE_FLAG_ADD_RANDOM, ns->queue);
 
 	nvme_apply_id_ns(ns, id);
-	nvme_read_ns_descs(ns);
+	ns->ids = ids;
 
 	if (ctrl->subsys && ctrl->subsys->mpath) {
 		/* a hidden path under the head nvmeKnM of the subsystem */

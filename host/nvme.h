@@ -345,6 +345,12 @@ struct nvme_request {
 	struct nvme_dsm_range dsm;
 };
 
+/* the controller was enabled with all its I/O command sets (CC.CSS 110b) */
+static inline bool nvme_multi_css(struct nvme_ctrl *ctrl)
+{
+	return NVME_CAP_CSS(ctrl->cap) & NVME_CAP_CSS_CSI;
+}
+
 static inline struct nvme_request *nvme_req(struct request *rq)
 {
 	return blk_mq_rq_to_pdu(rq);

@@ -181,13 +181,9 @@ for e in json.load(sys.stdin).get("errors", []):
 	# uninitialised memory, with either host: only its first output line
 	# and exit status; get-property gives the properties one by one
 	run nvme show-regs "$dev" | sed -n '1,2p;$p' >> "$D/show-regs"
-	# Known difference, not fixed yet: Linux sets CC.CSS to "all supported
-	# I/O command sets" (110b) when CAP offers it, ours selects NVM only
 	for g in 0 8 0xc 0x14 0x1c 0x20; do
 		run nvme get-property "$dev" -o "$g" -H
-	done | sed -E 's/^(cc *: *)460061/\1460001/;
-		s/(Command Set Selected.*: )All supported I\/O Command Sets/\1NVM Command Set/' \
-		>> "$D/show-regs"
+	done >> "$D/show-regs"
 	for n in $(ctrl_namespaces "$c"); do
 		echo "/dev/$n: $(nvme id-ns -o json "/dev/$n" 2>&1 | json)" >> "$D/id-ns"
 		{ run nvme ns-descs "/dev/$n"; run nvme ns-descs -o json "/dev/$n"; } >> "$D/ns-descs"

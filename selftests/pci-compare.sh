@@ -164,11 +164,7 @@ for k in sorted(d):
     print(sys.argv[1], k, "" if moving else d[k])' "$dev" >> "$d/smart-log"
 		run nvme error-log -e 8 -o json "$dev" >> "$d/error-log"
 		# asq/acq: DMA addresses of the admin queues, allocated per load
-		# Known difference, not fixed yet: Linux sets CC.CSS to "all
-		# supported I/O command sets" (110b) when CAP offers it, ours
-		# selects NVM only
 		nvme show-regs "$dev" 2>&1 | grep -aEiv '^(asq|acq)[ :]' |
-			sed -E 's/^(cc *: *)460061/\1460001/' |
 			sed "s|^|$dev |" >> "$d/show-regs"
 	done
 	: > "$d/id-ns"; : > "$d/ns-descs"; : > "$d/ioctls"

@@ -35,12 +35,15 @@ enum {
 #define NVME_CAP_DSTRD(cap)	((u32)(((cap) >> 32) & 0xf))
 #define NVME_CAP_NSSRS(cap)	((u32)(((cap) >> 36) & 0x1))
 #define NVME_CAP_CSS(cap)	((u32)(((cap) >> 37) & 0xff))
+#define NVME_CAP_CSS_NVM	BIT(0)	/* in NVME_CAP_CSS(): NVM command set */
+#define NVME_CAP_CSS_CSI	BIT(6)	/* ... I/O command sets (Identify CSI) */
 #define NVME_CAP_MPSMIN(cap)	((u32)(((cap) >> 48) & 0xf))
 #define NVME_CAP_MPSMAX(cap)	((u32)(((cap) >> 52) & 0xf))
 
 /* CC fields */
 #define NVME_CC_EN		BIT(0)
 #define NVME_CC_CSS_NVM		(0u << 4)
+#define NVME_CC_CSS_CSI		(6u << 4)	/* all supported I/O command sets */
 #define NVME_CC_MPS(shift)	((u32)((shift) - 12) << 7)
 #define NVME_CC_AMS_RR		(0u << 11)
 #define NVME_CC_SHN_MASK	(3u << 14)
