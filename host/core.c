@@ -219,7 +219,7 @@ int nvme_enable_ctrl(struct nvme_ctrl *ctrl)
 	/*
 	 * A controller with I/O command sets enables them all; namespaces
 	 * of sets the host does not drive are then skipped by the scan
-	 * (nvme_ns_csi_supported()).
+	 * (nvme_alloc_ns()).
 	 */
 	cc = nvme_multi_css(ctrl) ? NVME_CC_CSS_CSI : NVME_CC_CSS_NVM;
 	cc |= NVME_CC_MPS(12) | NVME_CC_AMS_RR |

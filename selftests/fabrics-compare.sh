@@ -308,12 +308,7 @@ for s in debian ours; do
 	host_unload || diag "$s host modules do not unload: $(lsmod | grep nvme)"
 done
 
-if [ "$SHOW" = 1 ]; then
-	for g in "${GROUPS_[@]}"; do diag "==== $g" "$(cat "/tmp/cmp/debian/$g")"; done
-fi
-for g in "${GROUPS_[@]}"; do
-	compare "$g"
-done
+compare_all "${GROUPS_[@]}"
 
 tcp_target_down
 ktap_finish

@@ -483,3 +483,17 @@ wait_pid() {
 	done
 	return 1
 }
+
+# ---- comparing with Debian's modules ----------------------------------------
+
+# compare_all GROUP...: for the *-compare scripts, which dump what a user
+# sees into /tmp/cmp/debian/GROUP and /tmp/cmp/ours/GROUP.  With SHOW=1
+# Debian's dumps are printed first; then one TAP result per GROUP from the
+# script's own compare GROUP.
+compare_all() {
+	local g
+	if [ "${SHOW:-0}" = 1 ]; then
+		for g in "$@"; do diag "==== $g" "$(cat "/tmp/cmp/debian/$g")"; done
+	fi
+	for g in "$@"; do compare "$g"; done
+}

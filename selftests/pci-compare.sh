@@ -280,11 +280,6 @@ fi
 sleep 2
 dump /tmp/cmp/ours
 
-if [ "$SHOW" = 1 ]; then
-	for g in "${GROUPS_[@]}"; do diag "==== $g" "$(cat "/tmp/cmp/debian/$g")"; done
-fi
-for g in "${GROUPS_[@]}"; do
-	compare "$g"
-done
+compare_all "${GROUPS_[@]}"
 
 ktap_finish
