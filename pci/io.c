@@ -198,6 +198,28 @@ static blk_status_t nvmp_map_single(struct nvmp_dev *dev, struct request *rq,
 	return BLK_STS_OK;
 }
 
+/*
+ * One segment longer than two controller pages (a huge-page buffer) on a
+ * controller with SGLs: one data block descriptor in the command, no
+ * scatter table and no list.
+ */
+static blk_status_t nvmp_map_single_sgl(struct nvmp_dev *dev,
+					struct request *rq, struct nvme_sqe *c,
+					struct bio_vec *bv)
+{
+	struct nvmp_iod *iod = blk_mq_rq_to_pdu(rq);
+
+	iod->bv_dma = dma_map_bvec(&dev->pdev->dev, bv, rq_dma_dir(rq), 0);
+	if (dma_mapping_error(&dev->pdev->dev, iod->bv_dma)) {
+		iod->bv_dma = 0;
+		return BLK_STS_RESOURCE;
+	}
+	iod->bv_len = bv->bv_len;
+	c->flags |= NVME_CMD_PSDT_SGL_MPTR;
+	nvme_sgl_set_data(&c->dptr.sgl, iod->bv_dma, bv->bv_len);
+	return BLK_STS_OK;
+}
+
 static struct dma_pool *nvmp_list_pool(struct nvmp_dev *dev,
 				       struct nvmp_iod *iod)
 {
@@ -297,6 +319,13 @@ static void nvmp_unmap_data(struct nvmp_dev *dev, struct request *rq)
 	}
 }
 
+/* SGLs for I/O whose average segment is @avg bytes? (never on admin) */
+static bool nvmp_use_sgl(struct nvmp_dev *dev, struct nvmp_iod *iod, u32 avg)
+{
+	return NVME_SGLS_SUPPORTED(dev->ctrl.sgls) && iod->q->qid &&
+	       sgl_threshold && avg >= sgl_threshold;
+}
+
 static blk_status_t nvmp_map_data(struct nvmp_dev *dev, struct request *rq,
 				  struct nvme_sqe *c)
 {
@@ -311,6 +340,8 @@ static blk_status_t nvmp_map_data(struct nvmp_dev *dev, struct request *rq,
 		if ((bv.bv_offset & (NVMP_CTRL_PAGE - 1)) + bv.bv_len <=
 		    2 * NVMP_CTRL_PAGE)
 			return nvmp_map_single(dev, rq, c, &bv);
+		if (nvmp_use_sgl(dev, iod, bv.bv_len))
+			return nvmp_map_single_sgl(dev, rq, c, &bv);
 	}
 
 	iod->sgt.sgl = iod->inline_sg;
@@ -335,8 +366,7 @@ static blk_status_t nvmp_map_data(struct nvmp_dev *dev, struct request *rq,
 	}
 	iod->sgt.nents = nents;
 
-	if (NVME_SGLS_SUPPORTED(dev->ctrl.sgls) && iod->q->qid && sgl_threshold &&
-	    blk_rq_payload_bytes(rq) / nents >= sgl_threshold &&
+	if (nvmp_use_sgl(dev, iod, blk_rq_payload_bytes(rq) / nents) &&
 	    nents <= NVMP_CTRL_PAGE / sizeof(struct nvme_sgl_desc))
 		ret = nvmp_build_sgl(dev, iod, c, nents);
 	else

@@ -13,7 +13,7 @@
 . "$(dirname "$0")/lib.sh"
 
 nsall=(one:1 three:1 three:2 three:3 tiny:1)
-tap_plan 6
+tap_plan 7
 
 require_ctrls 60 one:1 three:3 tiny:1
 
@@ -45,6 +45,16 @@ common=(ioengine=libaio direct=1 iodepth=32 verify=crc32c verify_fatal=1
 	do_verify=1 size=32M randrepeat=0)
 
 run_fio randwrite-verify "${common[@]}" rw=randwrite bsrange=4k-128k
+
+# Huge-page buffers (THP): one 2 MiB page makes a whole request a single
+# physical segment, which goes out as one SGL data block where the
+# controller offers SGLs (nvmp_map_single_sgl())
+THP=/sys/kernel/mm/transparent_hugepage/enabled
+thp_was=$(sed -n 's/.*\[\(.*\)\].*/\1/p' "$THP")
+echo always > "$THP"
+run_fio thp-randwrite-verify "${common[@]}" rw=randwrite bsrange=16k-512k \
+	iomem_align=2M
+echo "${thp_was:-madvise}" > "$THP"
 
 run_fio seqwrite-1M-verify "${common[@]}" rw=write bs=1M iodepth=8
 
