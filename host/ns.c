@@ -128,21 +128,21 @@ const struct block_device_operations nvme_bdev_ops = {
 /*
  * Read the namespace identification descriptors: the identifiers into
  * @ids (not those of a controller known to fill them with junk) and the
- * command set into @csi (NVM when the list names none).  Returns false
- * when the namespace must be left alone: a controller enabled with all
- * its command sets (nvme_multi_css()) that does not say which one this
- * namespace belongs to.
+ * command set (NVM when the list names none).  Returns false when the
+ * namespace must be left alone: its command set is not NVM, or a
+ * controller enabled with all its command sets (nvme_multi_css()) does
+ * not say which one it belongs to.
  */
 static bool nvme_read_ns_descs(struct nvme_ctrl *ctrl, u32 nsid,
-			       struct nvme_ns_ids *ids, u8 *csi)
+			       struct nvme_ns_ids *ids)
 {
 	bool bogus = ctrl->quirks & NVME_QUIRK_BOGUS_NID;
 	bool multi = nvme_multi_css(ctrl), have_csi = false;
+	u8 csi = NVME_CSI_NVM;
 	struct nvme_ns_id_desc *d;
 	unsigned int pos = 0;
 	u8 *buf;
 
-	*csi = NVME_CSI_NVM;
 	if (bogus)
 		dev_info(&ctrl->cdev_device,
 			 "Ignoring bogus Namespace Identifiers\n");
@@ -164,7 +164,7 @@ static bool nvme_read_ns_descs(struct nvme_ctrl *ctrl, u32 nsid,
 			break;
 		if (d->nidt == NVME_NIDT_CSI) {
 			if (d->nidl == 1) {
-				*csi = buf[pos];
+				csi = buf[pos];
 				have_csi = true;
 			}
 		} else if (!bogus) {
@@ -190,6 +190,12 @@ out:
 		dev_warn(&ctrl->cdev_device,
 			 "nsid %u: no command set reported, namespace skipped\n",
 			 nsid);
+		return false;
+	}
+	if (csi != NVME_CSI_NVM) {
+		dev_warn(&ctrl->cdev_device,
+			 "nsid %u: I/O command set %u not supported, namespace skipped\n",
+			 nsid, csi);
 		return false;
 	}
 	return true;
@@ -345,17 +351,10 @@ static void nvme_alloc_ns(struct nvme_ctrl *ctrl, u32 nsid)
 	struct gendisk *disk;
 	struct list_head *where;
 	struct nvme_ns_ids ids = {};
-	u8 csi;
 	int ret;
 
-	if (!nvme_read_ns_descs(ctrl, nsid, &ids, &csi))
+	if (!nvme_read_ns_descs(ctrl, nsid, &ids))
 		return;
-	if (csi != NVME_CSI_NVM) {
-		dev_warn(&ctrl->cdev_device,
-			 "nsid %u: I/O command set %u not supported, namespace skipped\n",
-			 nsid, csi);
-		return;
-	}
 	id = nvme_identify_ns(ctrl, nsid, &ret);
 	if (!id)
 		return;

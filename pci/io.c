@@ -178,12 +178,11 @@ static struct bio_vec nvmp_first_bvec(struct request *rq)
 	return req_bvec(rq);
 }
 
-/* one segment inside two controller pages: PRP1 and PRP2, no list */
-static blk_status_t nvmp_map_single(struct nvmp_dev *dev, struct request *rq,
-				    struct nvme_sqe *c, struct bio_vec *bv)
+/* map the request's one segment as it is, undone by nvmp_unmap_data() */
+static blk_status_t nvmp_map_bvec(struct nvmp_dev *dev, struct request *rq,
+				  struct bio_vec *bv)
 {
 	struct nvmp_iod *iod = blk_mq_rq_to_pdu(rq);
-	u32 first;
 
 	iod->bv_dma = dma_map_bvec(&dev->pdev->dev, bv, rq_dma_dir(rq), 0);
 	if (dma_mapping_error(&dev->pdev->dev, iod->bv_dma)) {
@@ -191,6 +190,18 @@ static blk_status_t nvmp_map_single(struct nvmp_dev *dev, struct request *rq,
 		return BLK_STS_RESOURCE;
 	}
 	iod->bv_len = bv->bv_len;
+	return BLK_STS_OK;
+}
+
+/* one segment inside two controller pages: PRP1 and PRP2, no list */
+static blk_status_t nvmp_map_single(struct nvmp_dev *dev, struct request *rq,
+				    struct nvme_sqe *c, struct bio_vec *bv)
+{
+	struct nvmp_iod *iod = blk_mq_rq_to_pdu(rq);
+	u32 first;
+
+	if (nvmp_map_bvec(dev, rq, bv))
+		return BLK_STS_RESOURCE;
 	first = NVMP_CTRL_PAGE - (iod->bv_dma & (NVMP_CTRL_PAGE - 1));
 	c->dptr.prp1 = cpu_to_le64(iod->bv_dma);
 	c->dptr.prp2 = bv->bv_len > first ?
@@ -209,12 +220,8 @@ static blk_status_t nvmp_map_single_sgl(struct nvmp_dev *dev,
 {
 	struct nvmp_iod *iod = blk_mq_rq_to_pdu(rq);
 
-	iod->bv_dma = dma_map_bvec(&dev->pdev->dev, bv, rq_dma_dir(rq), 0);
-	if (dma_mapping_error(&dev->pdev->dev, iod->bv_dma)) {
-		iod->bv_dma = 0;
+	if (nvmp_map_bvec(dev, rq, bv))
 		return BLK_STS_RESOURCE;
-	}
-	iod->bv_len = bv->bv_len;
 	c->flags |= NVME_CMD_PSDT_SGL_MPTR;
 	nvme_sgl_set_data(&c->dptr.sgl, iod->bv_dma, bv->bv_len);
 	return BLK_STS_OK;
