@@ -6,9 +6,11 @@
  */
 #include <linux/delay.h>
 #include <linux/module.h>
+#include <linux/pm_qos.h>
 #include <linux/slab.h>
 
 #include "nvme.h"
+#include "apst.h"
 
 static unsigned int admin_timeout = 60;
 module_param(admin_timeout, uint, 0644);
@@ -25,6 +27,37 @@ MODULE_PARM_DESC(shutdown_timeout, "seconds to wait for a controller shutdown");
 static u8 max_retries = 5;
 module_param(max_retries, byte, 0644);
 MODULE_PARM_DESC(max_retries, "times a failed I/O is retried");
+
+/* autonomous power state transitions, see apst.c for the rule */
+static unsigned long default_ps_max_latency_us = 100000;
+module_param(default_ps_max_latency_us, ulong, 0644);
+MODULE_PARM_DESC(default_ps_max_latency_us,
+		 "largest exit latency of a power state APST may use, in us, for new controllers (per controller: power/pm_qos_latency_tolerance_us)");
+
+static bool force_apst;
+module_param(force_apst, bool, 0644);
+MODULE_PARM_DESC(force_apst,
+		 "use APST and every power state even where a quirk forbids it");
+
+static unsigned long apst_primary_timeout_ms = 100;
+module_param(apst_primary_timeout_ms, ulong, 0644);
+MODULE_PARM_DESC(apst_primary_timeout_ms,
+		 "idle time in ms before APST enters the primary state");
+
+static unsigned long apst_secondary_timeout_ms = 2000;
+module_param(apst_secondary_timeout_ms, ulong, 0644);
+MODULE_PARM_DESC(apst_secondary_timeout_ms,
+		 "idle time in ms before APST enters the secondary state");
+
+static unsigned long apst_primary_latency_tol_us = 15000;
+module_param(apst_primary_latency_tol_us, ulong, 0644);
+MODULE_PARM_DESC(apst_primary_latency_tol_us,
+		 "largest entry + exit latency in us of the primary APST state");
+
+static unsigned long apst_secondary_latency_tol_us = 100000;
+module_param(apst_secondary_latency_tol_us, ulong, 0644);
+MODULE_PARM_DESC(apst_secondary_latency_tol_us,
+		 "largest entry + exit latency in us of the secondary APST state");
 
 /*
  * nvme-core's workqueues: scan and events; resets; controller deletion.
@@ -1141,6 +1174,119 @@ static void nvme_config_aen(struct nvme_ctrl *ctrl)
 			 ret);
 }
 
+/* ------------------------------------------------------------------ */
+/* autonomous power state transitions                                 */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Program the APST table from the saved power states and the current
+ * latency limit.  A controller without APSTA is left alone; one whose
+ * APST is quirked off gets APSTE 0, in case its firmware turned it on.
+ * Failure only costs power: it is logged and the controller goes on.
+ */
+static void nvme_configure_apst(struct nvme_ctrl *ctrl)
+{
+	struct nvme_apst_params p = {
+		.enabled = ctrl->apst_enabled,
+		.no_deepest_ps = ctrl->quirks & NVME_QUIRK_NO_DEEPEST_PS,
+		.primary_timeout_ms = READ_ONCE(apst_primary_timeout_ms),
+		.secondary_timeout_ms = READ_ONCE(apst_secondary_timeout_ms),
+		.primary_tol_us = READ_ONCE(apst_primary_latency_tol_us),
+		.secondary_tol_us = READ_ONCE(apst_secondary_latency_tol_us),
+	};
+	struct nvme_sqe c = {
+		.opc = NVME_ADM_SET_FEATURES,
+		.cdw10 = cpu_to_le32(NVME_FEAT_AUTO_PST),
+	};
+	struct nvme_feat_auto_pst *table;
+	struct nvme_apst_info info;
+	int dw11, ret;
+
+	if (!(ctrl->apsta & NVME_APSTA_SUPPORTED))
+		return;
+	table = kzalloc(sizeof(*table), GFP_KERNEL);
+	if (!table)
+		return;
+
+	mutex_lock(&ctrl->apst_lock);
+	p.max_latency_us = READ_ONCE(ctrl->ps_max_latency_us);
+	dw11 = nvme_apst_build_table(ctrl->psd, ctrl->npss, &p, table, &info);
+	if (dw11 < 0) {
+		dev_warn(ctrl->dev, "NPSS %u is out of range, APST not used\n",
+			 ctrl->npss);
+		goto out_unlock;
+	}
+	if (!dw11)
+		dev_dbg(ctrl->dev, "APST off\n");
+	else if (info.max_ps < 0)
+		dev_dbg(ctrl->dev, "APST on, no power state within %llu us\n",
+			p.max_latency_us);
+	else
+		dev_dbg(ctrl->dev, "APST on: down to PS%d, latency %llu us, table %*phN\n",
+			info.max_ps, info.max_lat_us, (int)sizeof(*table),
+			table);
+
+	c.cdw11 = cpu_to_le32(dw11);
+	ret = nvme_execute_sync(ctrl->admin_q, &c, NULL, table, sizeof(*table));
+	if (ret > 0)
+		dev_warn(ctrl->dev, "setting APST (feature 0x0c) failed, status 0x%x\n",
+			 ret);
+	else if (ret)
+		dev_warn(ctrl->dev, "setting APST (feature 0x0c) failed: %d\n",
+			 ret);
+out_unlock:
+	mutex_unlock(&ctrl->apst_lock);
+	kfree(table);
+}
+
+/*
+ * dev->power.set_latency_tolerance of the controller device: PM QoS
+ * tells the new latency tolerance, i.e. user space wrote
+ * power/pm_qos_latency_tolerance_us (0 turns APST off; "auto" and "any"
+ * mean no limit).
+ */
+static void nvme_set_latency_tolerance(struct device *dev, s32 val)
+{
+	struct nvme_ctrl *ctrl = dev_get_drvdata(dev);
+	u64 latency;
+
+	if (val == PM_QOS_LATENCY_TOLERANCE_NO_CONSTRAINT ||
+	    val == PM_QOS_LATENCY_ANY)
+		latency = U64_MAX;
+	else
+		latency = val;
+
+	if (READ_ONCE(ctrl->ps_max_latency_us) == latency)
+		return;
+	WRITE_ONCE(ctrl->ps_max_latency_us, latency);
+	/* otherwise the next nvme_init_ctrl_finish() programs it */
+	if (nvme_ctrl_state(ctrl) == NVME_CTRL_LIVE)
+		nvme_configure_apst(ctrl);
+}
+
+/* APST and power state data of Identify Controller */
+static void nvme_init_apst(struct nvme_ctrl *ctrl, struct nvme_id_ctrl *id)
+{
+	bool force = READ_ONCE(force_apst);
+
+	if (force && (ctrl->quirks & NVME_QUIRK_NO_DEEPEST_PS)) {
+		dev_warn(ctrl->dev, "nvme_core.force_apst: deepest power state allowed despite the quirk\n");
+		ctrl->quirks &= ~NVME_QUIRK_NO_DEEPEST_PS;
+	}
+	ctrl->npss = id->npss;
+	ctrl->apsta = id->apsta;
+	memcpy(ctrl->psd, id->psd, sizeof(ctrl->psd));
+	if (!(id->apsta & NVME_APSTA_SUPPORTED)) {
+		ctrl->apst_enabled = false;
+	} else if (ctrl->quirks & NVME_QUIRK_NO_APST) {
+		if (force)
+			dev_warn(ctrl->dev, "nvme_core.force_apst: APST used despite the quirk\n");
+		ctrl->apst_enabled = force;
+	} else {
+		ctrl->apst_enabled = true;
+	}
+}
+
 /**
  * nvme_init_ctrl_finish() - learn the controller after each (re)enable
  * @ctrl: the controller, its admin queue working
@@ -1150,6 +1296,7 @@ static void nvme_config_aen(struct nvme_ctrl *ctrl)
  */
 int nvme_init_ctrl_finish(struct nvme_ctrl *ctrl)
 {
+	bool apst_was_enabled = ctrl->apst_enabled;
 	struct nvme_id_ctrl *id;
 	u32 max_sectors;
 	int ret;
@@ -1197,6 +1344,7 @@ int nvme_init_ctrl_finish(struct nvme_ctrl *ctrl)
 	ctrl->anatt = id->anatt;
 	ctrl->anagrpmax = le32_to_cpu(id->anagrpmax);
 	ctrl->nanagrpid = le32_to_cpu(id->nanagrpid);
+	nvme_init_apst(ctrl, id);
 
 	/* MDTS is a power of two in units of the minimum page size */
 	max_sectors = UINT_MAX;
@@ -1232,6 +1380,12 @@ int nvme_init_ctrl_finish(struct nvme_ctrl *ctrl)
 		goto out;
 	nvme_mpath_init_ana(ctrl);
 	nvme_config_aen(ctrl);
+	nvme_configure_apst(ctrl);
+	/* the PM QoS knob is there while APST is in use (Linux's sysfs) */
+	if (ctrl->apst_enabled && !apst_was_enabled)
+		dev_pm_qos_expose_latency_tolerance(&ctrl->cdev_device);
+	else if (!ctrl->apst_enabled && apst_was_enabled)
+		dev_pm_qos_hide_latency_tolerance(&ctrl->cdev_device);
 	if (!ctrl->hwmon)
 		nvme_hwmon_init(ctrl);
 out:
@@ -1399,6 +1553,7 @@ static void nvme_ctrl_release_unused(struct device *dev)
 int nvme_init_ctrl(struct nvme_ctrl *ctrl, struct device *dev,
 		   const struct nvme_ctrl_ops *ops, unsigned long quirks)
 {
+	s32 latency;
 	int ret;
 
 	ctrl->state = NVME_CTRL_NEW;
@@ -1413,6 +1568,7 @@ int nvme_init_ctrl(struct nvme_ctrl *ctrl, struct device *dev,
 	INIT_WORK(&ctrl->aen_work, nvme_aen_work);
 	INIT_WORK(&ctrl->delete_work, nvme_delete_work);
 	mutex_init(&ctrl->ana_lock);
+	mutex_init(&ctrl->apst_lock);
 	INIT_WORK(&ctrl->ana_work, nvme_mpath_ana_work);
 	timer_setup(&ctrl->anatt_timer, nvme_mpath_anatt_expired, 0);
 	ctrl->dev = dev;
@@ -1439,6 +1595,17 @@ int nvme_init_ctrl(struct nvme_ctrl *ctrl, struct device *dev,
 	ret = nvme_ctrl_cdev_add(ctrl);
 	if (ret)
 		goto out_put;
+
+	/*
+	 * The latency tolerance, i.e. the APST latency limit, starts at
+	 * default_ps_max_latency_us; its sysfs file appears only once
+	 * Identify shows APST (nvme_init_ctrl_finish()).
+	 */
+	ctrl->cdev_device.power.set_latency_tolerance =
+		nvme_set_latency_tolerance;
+	latency = min_t(unsigned long, READ_ONCE(default_ps_max_latency_us),
+			S32_MAX);
+	dev_pm_qos_update_user_latency_tolerance(&ctrl->cdev_device, latency);
 	return 0;
 
 out_put:
@@ -1460,6 +1627,8 @@ void nvme_uninit_ctrl(struct nvme_ctrl *ctrl)
 	nvme_stop_ctrl(ctrl);
 	flush_work(&ctrl->scan_work);
 	nvme_subsys_detach(ctrl);
+	/* removes the sysfs file and frees the latency tolerance request */
+	dev_pm_qos_hide_latency_tolerance(&ctrl->cdev_device);
 	cdev_device_del(&ctrl->cdev, &ctrl->cdev_device);
 }
 EXPORT_SYMBOL_GPL(nvme_uninit_ctrl);

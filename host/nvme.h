@@ -38,6 +38,8 @@ struct nvme_ns;
 
 /* struct nvme_ctrl.quirks */
 #define NVME_QUIRK_BOGUS_NID	BIT(0)	/* namespace ids not unique */
+#define NVME_QUIRK_NO_APST	BIT(1)	/* APST breaks it (force_apst overrides) */
+#define NVME_QUIRK_NO_DEEPEST_PS BIT(2)	/* never send it to its deepest state */
 
 /**
  * struct nvme_ctrl_ops - what a transport provides to the core
@@ -209,6 +211,14 @@ struct nvme_ctrl {
 	unsigned long aen_pending;	/* bit 0: a result waits in aen_result */
 
 	struct nvme_hwmon *hwmon;	/* temperatures, see hwmon.c */
+
+	/* autonomous power state transitions (core.c) */
+	u8 npss;			/* deepest power state (Identify NPSS) */
+	u8 apsta;			/* Identify APSTA as reported */
+	bool apst_enabled;		/* APSTA set and not quirked off */
+	u64 ps_max_latency_us;		/* from PM QoS latency tolerance */
+	struct mutex apst_lock;		/* one APST configuration at a time */
+	struct nvme_id_power_state psd[NVME_APST_ENTRIES];
 
 	/* asymmetric namespace access (multipath.c) */
 	u8 anacap;

@@ -265,7 +265,26 @@ enum {
 	NVME_FEAT_NUM_QUEUES	= 0x07,
 	NVME_FEAT_IRQ_COALESCE	= 0x08,
 	NVME_FEAT_ASYNC_EVENT	= 0x0b,
+	NVME_FEAT_AUTO_PST	= 0x0c,
 	NVME_FEAT_KATO		= 0x0f,
+};
+
+/* Autonomous Power State Transition (Identify APSTA, feature 0Ch) */
+#define NVME_APSTA_SUPPORTED	BIT(0)	/* Identify Controller APSTA */
+#define NVME_APST_ENABLE	BIT(0)	/* Set Features dword 11: APSTE */
+#define NVME_APST_ENTRIES	32	/* one per power state, 0 to 31 */
+#define NVME_APST_ITPS_SHIFT	3	/* entry bits 7:3, target state */
+#define NVME_APST_ITPT_SHIFT	8	/* entry bits 31:8, idle time in ms */
+#define NVME_APST_ITPT_MAX	0xffffffu
+
+/**
+ * struct nvme_feat_auto_pst - APST data structure (feature 0Ch, 256 bytes)
+ * @entries: entry i says where power state i goes when idle: bits 7:3
+ *	idle transition power state (ITPS), bits 31:8 idle time prior to
+ *	transition in milliseconds (ITPT, 0: never), the rest reserved
+ */
+struct nvme_feat_auto_pst {
+	__le64	entries[NVME_APST_ENTRIES];
 };
 
 /* Log page identifiers */
@@ -415,11 +434,16 @@ enum nvme_status_code {
 
 /**
  * struct nvme_id_power_state - power state descriptor (32 bytes)
- * @max_power: maximum power in centiwatts (or 0.0001 W with @flags bit 0)
+ *
+ * Identify Controller holds 32 of them from byte 2048 on, of which states
+ * 0 to NPSS are valid; a lower number is a higher power state.
+ *
+ * @max_power: maximum power (MP) in centiwatts (or 0.0001 W with MXPS)
  * @rsvd2: reserved
- * @flags: max power scale and non-operational state
- * @entry_lat: entry latency in microseconds
- * @exit_lat: exit latency in microseconds
+ * @flags: bit 0 max power scale (MXPS), bit 1 non-operational state
+ *	(NOPS, NVME_PS_FLAGS_NON_OP): no I/O is processed in this state
+ * @entry_lat: entry latency (ENLAT) in microseconds
+ * @exit_lat: exit latency (EXLAT) in microseconds
  * @rest: relative throughput/latency and idle/active power fields
  */
 struct nvme_id_power_state {
@@ -430,6 +454,9 @@ struct nvme_id_power_state {
 	__le32	exit_lat;
 	u8	rest[20];
 };
+
+#define NVME_PS_FLAGS_MAX_POWER_SCALE	BIT(0)
+#define NVME_PS_FLAGS_NON_OP		BIT(1)
 
 /**
  * struct nvme_id_ctrl - Identify Controller data structure (CNS 01h)
@@ -812,9 +839,12 @@ static_assert(sizeof(struct nvme_sqe) == 64, "SQE size");
 static_assert(sizeof(struct nvme_cqe) == 16, "CQE size");
 static_assert(sizeof(struct nvme_dsm_range) == 16, "DSM range size");
 static_assert(sizeof(struct nvme_id_power_state) == 32, "PSD size");
+static_assert(sizeof(struct nvme_feat_auto_pst) == 256, "APST table size");
 static_assert(sizeof(struct nvme_id_ctrl) == 4096, "identify ctrl size");
 static_assert(offsetof(struct nvme_id_ctrl, cntrltype) == 111, "cntrltype");
 static_assert(offsetof(struct nvme_id_ctrl, oacs) == 256, "oacs");
+static_assert(offsetof(struct nvme_id_ctrl, npss) == 263, "npss");
+static_assert(offsetof(struct nvme_id_ctrl, apsta) == 265, "apsta");
 static_assert(offsetof(struct nvme_id_ctrl, kas) == 320, "kas");
 static_assert(offsetof(struct nvme_id_ctrl, anatt) == 342, "anatt");
 static_assert(offsetof(struct nvme_id_ctrl, anagrpmax) == 344, "anagrpmax");
