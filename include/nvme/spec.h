@@ -26,6 +26,9 @@ enum {
 	NVME_REG_AQA	= 0x24,	/* admin queue attributes */
 	NVME_REG_ASQ	= 0x28,	/* 64 bit: admin SQ base */
 	NVME_REG_ACQ	= 0x30,	/* 64 bit: admin CQ base */
+	NVME_REG_CMBLOC	= 0x38,	/* controller memory buffer location */
+	NVME_REG_CMBSZ	= 0x3c,	/* controller memory buffer size */
+	NVME_REG_CMBMSC	= 0x50,	/* 64 bit: CMB memory space control (1.4) */
 	NVME_REG_DBS	= 0x1000, /* first doorbell */
 };
 
@@ -39,6 +42,21 @@ enum {
 #define NVME_CAP_CSS_CSI	BIT(6)	/* ... I/O command sets (Identify CSI) */
 #define NVME_CAP_MPSMIN(cap)	((u32)(((cap) >> 48) & 0xf))
 #define NVME_CAP_MPSMAX(cap)	((u32)(((cap) >> 52) & 0xf))
+#define NVME_CAP_CMBS(cap)	((u32)(((cap) >> 57) & 0x1))
+
+/* Controller Memory Buffer: CMBLOC, CMBSZ, CMBMSC */
+#define NVME_CMBLOC_BIR(loc)	((loc) & 0x7)		/* BAR index */
+#define NVME_CMBLOC_OFST(loc)	((loc) >> 12)		/* in NVME_CMBSZ_SZU units */
+#define NVME_CMBSZ_SQS		BIT(0)	/* submission queues may live there */
+#define NVME_CMBSZ_CQS		BIT(1)
+#define NVME_CMBSZ_LISTS	BIT(2)
+#define NVME_CMBSZ_RDS		BIT(3)
+#define NVME_CMBSZ_WDS		BIT(4)
+#define NVME_CMBSZ_SZU(sz)	(((sz) >> 8) & 0xf)	/* unit: 4 KiB << 4 * SZU */
+#define NVME_CMBSZ_SZ(sz)	((sz) >> 12)		/* size in units */
+#define NVME_CMBMSC_CRE		BIT(0)	/* CMBLOC/CMBSZ read non-zero */
+#define NVME_CMBMSC_CMSE	BIT(1)	/* the CMB answers at CBA */
+#define NVME_CMBMSC_CBA_MASK	(~0xfffull)	/* controller base address */
 
 /* CC fields */
 #define NVME_CC_EN		BIT(0)
@@ -266,6 +284,7 @@ enum {
 	NVME_FEAT_IRQ_COALESCE	= 0x08,
 	NVME_FEAT_ASYNC_EVENT	= 0x0b,
 	NVME_FEAT_AUTO_PST	= 0x0c,
+	NVME_FEAT_HOST_MEM_BUF	= 0x0d,
 	NVME_FEAT_KATO		= 0x0f,
 };
 
@@ -285,6 +304,22 @@ enum {
  */
 struct nvme_feat_auto_pst {
 	__le64	entries[NVME_APST_ENTRIES];
+};
+
+/* Host Memory Buffer (feature 0Dh), Set Features dword 11 */
+#define NVME_HOST_MEM_ENABLE	BIT(0)	/* EHM: the controller may use it */
+#define NVME_HOST_MEM_RETURN	BIT(1)	/* MR: same buffer as before */
+
+/**
+ * struct nvme_host_mem_desc - Host Memory Buffer descriptor list entry
+ * @addr: bus address of the chunk, controller page aligned
+ * @size: chunk size in controller memory pages
+ * @rsvd12: reserved
+ */
+struct nvme_host_mem_desc {
+	__le64	addr;
+	__le32	size;
+	__le32	rsvd12;
 };
 
 /* Log page identifiers */
@@ -491,8 +526,14 @@ struct nvme_id_power_state {
  * @wctemp: warning composite temperature threshold
  * @cctemp: critical composite temperature threshold
  * @rsvd270: fields this driver does not use
+ * @hmpre: host memory buffer preferred size, 4 KiB units (0: no HMB)
+ * @hmmin: host memory buffer minimum size, 4 KiB units
+ * @rsvd280: fields this driver does not use
  * @kas: keep alive support, 100 ms units
  * @rsvd322: fields this driver does not use
+ * @hmminds: host memory buffer minimum descriptor entry size, 4 KiB units
+ * @hmmaxd: host memory buffer maximum descriptor entries (0: no limit)
+ * @rsvd338: fields this driver does not use
  * @anatt: ANA transition time, seconds
  * @anacap: ANA capabilities
  * @anagrpmax: largest ANA group id
@@ -557,9 +598,15 @@ struct nvme_id_ctrl {
 	u8	apsta;			/* 265 */
 	__le16	wctemp;			/* 266 */
 	__le16	cctemp;			/* 268 */
-	u8	rsvd270[50];
+	u8	rsvd270[2];
+	__le32	hmpre;			/* 272 */
+	__le32	hmmin;			/* 276 */
+	u8	rsvd280[40];
 	__le16	kas;			/* 320 */
-	u8	rsvd322[20];
+	u8	rsvd322[10];
+	__le32	hmminds;		/* 332 */
+	__le16	hmmaxd;			/* 336 */
+	u8	rsvd338[4];
 	u8	anatt;			/* 342 */
 	u8	anacap;			/* 343 */
 	__le32	anagrpmax;		/* 344 */
@@ -837,6 +884,7 @@ enum {
 static_assert(sizeof(struct nvme_sgl_desc) == 16, "SGL descriptor size");
 static_assert(sizeof(struct nvme_sqe) == 64, "SQE size");
 static_assert(sizeof(struct nvme_cqe) == 16, "CQE size");
+static_assert(sizeof(struct nvme_host_mem_desc) == 16, "HMB descriptor size");
 static_assert(sizeof(struct nvme_dsm_range) == 16, "DSM range size");
 static_assert(sizeof(struct nvme_id_power_state) == 32, "PSD size");
 static_assert(sizeof(struct nvme_feat_auto_pst) == 256, "APST table size");
@@ -845,7 +893,11 @@ static_assert(offsetof(struct nvme_id_ctrl, cntrltype) == 111, "cntrltype");
 static_assert(offsetof(struct nvme_id_ctrl, oacs) == 256, "oacs");
 static_assert(offsetof(struct nvme_id_ctrl, npss) == 263, "npss");
 static_assert(offsetof(struct nvme_id_ctrl, apsta) == 265, "apsta");
+static_assert(offsetof(struct nvme_id_ctrl, hmpre) == 272, "hmpre");
+static_assert(offsetof(struct nvme_id_ctrl, hmmin) == 276, "hmmin");
 static_assert(offsetof(struct nvme_id_ctrl, kas) == 320, "kas");
+static_assert(offsetof(struct nvme_id_ctrl, hmminds) == 332, "hmminds");
+static_assert(offsetof(struct nvme_id_ctrl, hmmaxd) == 336, "hmmaxd");
 static_assert(offsetof(struct nvme_id_ctrl, anatt) == 342, "anatt");
 static_assert(offsetof(struct nvme_id_ctrl, anagrpmax) == 344, "anagrpmax");
 static_assert(offsetof(struct nvme_id_ctrl, nanagrpid) == 348, "nanagrpid");
