@@ -57,6 +57,7 @@ struct nvmp_dev;
  * @event_sq: controller's event index for the SQ tail
  * @event_cq: controller's event index for the CQ head
  * @flags: NVMP_Q_*
+ * @sq_cmb: @sqes is in the controller memory buffer, not host memory
  * @name: interrupt name
  */
 struct nvmp_queue {
@@ -81,6 +82,7 @@ struct nvmp_queue {
 	__le32 *event_sq;
 	__le32 *event_cq;
 	unsigned long flags;
+	bool sq_cmb;
 	char name[24];
 };
 
@@ -95,7 +97,9 @@ struct nvmp_queue {
  * @queues: queue array, @max_queues long
  * @max_queues: admin + the most I/O queues ever wanted
  * @online: queues created on the controller (admin included)
- * @nr_default: interrupt driven I/O queues
+ * @nr_default: interrupt driven I/O queues for writes and others (all of
+ *	them unless write_queues splits reads off)
+ * @nr_read: interrupt driven I/O queues for reads, after the default ones
  * @nr_poll: polled I/O queues
  * @nr_vecs: interrupt vectors allocated
  * @admin_set: admin tag set
@@ -108,6 +112,22 @@ struct nvmp_queue {
  * @events_dma: bus address of @events
  * @disable_lock: serialises nvmp_disable() and queue setup
  * @enabled: controller enabled by us and not yet disabled
+ * @cmb: the controller memory buffer, mapped write-combining, or NULL
+ * @cmb_size: usable bytes at @cmb
+ * @cmb_bus: bus address of @cmb (what the controller is given)
+ * @cmbloc: CMBLOC register as read at probe (0: no CMB)
+ * @cmbsz: CMBSZ register as read at probe (0: no CMB)
+ * @hmb_lock: serialises Host Memory Buffer setup and teardown
+ * @hmpre: Identify HMPRE (4 KiB units, 0: the controller wants no HMB)
+ * @hmmin: Identify HMMIN
+ * @hmminds: Identify HMMINDS
+ * @hmmaxd: Identify HMMAXD
+ * @hmb_descs: HMB descriptor list, or NULL when no buffer is allocated
+ * @hmb_descs_dma: bus address of @hmb_descs
+ * @hmb_bufs: the chunks' cookies from dma_alloc_attrs()
+ * @hmb_nr: chunks in the buffer
+ * @hmb_size: bytes in the buffer
+ * @hmb: the controller has been told to use the buffer
  */
 struct nvmp_dev {
 	struct nvme_ctrl ctrl;
@@ -120,6 +140,7 @@ struct nvmp_dev {
 	unsigned int max_queues;
 	unsigned int online;
 	unsigned int nr_default;
+	unsigned int nr_read;
 	unsigned int nr_poll;
 	unsigned int nr_vecs;
 	struct blk_mq_tag_set admin_set;
@@ -132,6 +153,22 @@ struct nvmp_dev {
 	dma_addr_t events_dma;
 	struct mutex disable_lock;	/* one nvmp_disable() at a time */
 	bool enabled;
+	void *cmb;
+	resource_size_t cmb_size;
+	dma_addr_t cmb_bus;
+	u32 cmbloc;
+	u32 cmbsz;
+	struct mutex hmb_lock;		/* HMB buffer and its feature */
+	u32 hmpre;
+	u32 hmmin;
+	u32 hmminds;
+	u16 hmmaxd;
+	struct nvme_host_mem_desc *hmb_descs;
+	dma_addr_t hmb_descs_dma;
+	void **hmb_bufs;
+	u32 hmb_nr;
+	u64 hmb_size;
+	bool hmb;
 };
 
 /**
@@ -179,5 +216,16 @@ void nvmp_complete_rq(struct request *rq);
 int nvmp_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob);
 int nvmp_poll_cq(struct nvmp_queue *q, struct io_comp_batch *iob);
 irqreturn_t nvmp_irq(int irq, void *data);
+
+/* mem.c: controller memory buffer, host memory buffer */
+extern const struct attribute_group nvmp_attr_group;
+void nvmp_cmb_map(struct nvmp_dev *dev);
+void nvmp_cmb_program(struct nvmp_dev *dev);
+bool nvmp_cmb_place_sq(struct nvmp_dev *dev, struct nvmp_queue *q,
+		       size_t bytes);
+void nvmp_cmb_unmap(struct nvmp_dev *dev);
+void nvmp_hmb_setup(struct nvmp_dev *dev);
+void nvmp_hmb_disable(struct nvmp_dev *dev);
+void nvmp_hmb_free(struct nvmp_dev *dev);
 
 #endif /* _NVME_PCI_H */

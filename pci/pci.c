@@ -3,9 +3,9 @@
  * nvme: the NVMe over PCIe transport.
  *
  * One struct nvmp_dev per PCI function.  Queue 0 is the admin queue;
- * queues 1..n are I/O queue pairs, the first nr_default with an interrupt
- * each (spread over CPUs by the PCI core), the rest polled.  The blk-mq
- * hardware context i drives queue i + 1.
+ * queues 1..n are I/O queue pairs, the first nr_default + nr_read with an
+ * interrupt each (vector = queue id, spread over CPUs by the PCI core),
+ * the rest polled.  The blk-mq hardware context i drives queue i + 1.
  *
  * Bring-up and reset share one path, nvmp_reset_work(): disable, program
  * the admin queue, enable, identify, create I/O queues, go live.  Every
@@ -46,6 +46,37 @@ MODULE_PARM_DESC(use_shadow_doorbells,
 static bool use_msix = true;
 module_param(use_msix, bool, 0444);
 MODULE_PARM_DESC(use_msix, "allow MSI-X (false: MSI or INTx only)");
+
+/* like Linux's: at most one queue per CPU; read again at every reset */
+static int nvmp_set_write_queues(const char *val, const struct kernel_param *kp)
+{
+	unsigned int n;
+
+	if (kstrtouint(val, 10, &n) || n > num_possible_cpus())
+		return -EINVAL;
+	return param_set_uint(val, kp);
+}
+
+static const struct kernel_param_ops nvmp_write_queues_ops = {
+	.set = nvmp_set_write_queues,
+	.get = param_get_uint,
+};
+
+static unsigned int write_queues;
+module_param_cb(write_queues, &nvmp_write_queues_ops, &write_queues, 0644);
+MODULE_PARM_DESC(write_queues,
+		 "interrupt driven queues for writes, the others serve reads (0: one set for both)");
+
+static int use_threaded_interrupts;
+module_param(use_threaded_interrupts, int, 0444);
+MODULE_PARM_DESC(use_threaded_interrupts,
+		 "reap completions in an irq thread (irq/N-nvmeXqY), not in hard interrupt context");
+
+/* accepted for modprobe.d: our suspend makes no ACPI D3 decision */
+static bool noacpi;
+module_param(noacpi, bool, 0444);
+MODULE_PARM_DESC(noacpi,
+		 "disable acpi bios quirks (no effect here: suspend always shuts the controller down)");
 
 /* ------------------------------------------------------------------ */
 /* register access (struct nvme_ctrl_ops)                             */
@@ -195,6 +226,20 @@ static enum blk_eh_timer_return nvmp_timeout(struct request *rq)
 /* queues                                                             */
 /* ------------------------------------------------------------------ */
 
+static void nvmp_free_ring(struct nvmp_dev *dev, struct nvmp_queue *q)
+{
+	struct device *d = &dev->pdev->dev;
+
+	if (!q->sq_cmb)
+		dma_free_coherent(d, (size_t)q->depth << NVME_SQE_SHIFT,
+				  q->sqes, q->sq_dma);
+	dma_free_coherent(d, (size_t)q->depth << NVME_CQE_SHIFT, q->cqes,
+			  q->cq_dma);
+	q->sqes = NULL;
+	q->cqes = NULL;
+	q->sq_cmb = false;
+}
+
 static int nvmp_alloc_ring(struct nvmp_dev *dev, unsigned int qid,
 			   unsigned int depth)
 {
@@ -203,19 +248,16 @@ static int nvmp_alloc_ring(struct nvmp_dev *dev, unsigned int qid,
 
 	if (q->sqes && q->depth == depth)
 		return 0;
-	if (q->sqes) {
-		dma_free_coherent(d, (size_t)q->depth << NVME_SQE_SHIFT,
-				  q->sqes, q->sq_dma);
-		dma_free_coherent(d, (size_t)q->depth << NVME_CQE_SHIFT,
-				  q->cqes, q->cq_dma);
-		q->sqes = NULL;
-	}
+	if (q->sqes)
+		nvmp_free_ring(dev, q);
 	q->cqes = dma_alloc_coherent(d, (size_t)depth << NVME_CQE_SHIFT,
 				     &q->cq_dma, GFP_KERNEL);
 	if (!q->cqes)
 		return -ENOMEM;
-	q->sqes = dma_alloc_coherent(d, (size_t)depth << NVME_SQE_SHIFT,
-				     &q->sq_dma, GFP_KERNEL);
+	q->qid = qid;
+	if (!nvmp_cmb_place_sq(dev, q, (size_t)depth << NVME_SQE_SHIFT))
+		q->sqes = dma_alloc_coherent(d, (size_t)depth << NVME_SQE_SHIFT,
+					     &q->sq_dma, GFP_KERNEL);
 	if (!q->sqes) {
 		dma_free_coherent(d, (size_t)depth << NVME_CQE_SHIFT, q->cqes,
 				  q->cq_dma);
@@ -234,21 +276,11 @@ static int nvmp_alloc_ring(struct nvmp_dev *dev, unsigned int qid,
 
 static void nvmp_free_rings(struct nvmp_dev *dev)
 {
-	struct device *d = &dev->pdev->dev;
 	unsigned int i;
 
-	for (i = 0; i < dev->max_queues; i++) {
-		struct nvmp_queue *q = &dev->queues[i];
-
-		if (!q->sqes)
-			continue;
-		dma_free_coherent(d, (size_t)q->depth << NVME_SQE_SHIFT,
-				  q->sqes, q->sq_dma);
-		dma_free_coherent(d, (size_t)q->depth << NVME_CQE_SHIFT,
-				  q->cqes, q->cq_dma);
-		q->sqes = NULL;
-		q->cqes = NULL;
-	}
+	for (i = 0; i < dev->max_queues; i++)
+		if (dev->queues[i].sqes)
+			nvmp_free_ring(dev, &dev->queues[i]);
 }
 
 static void nvmp_reset_ring(struct nvmp_queue *q)
@@ -261,14 +293,30 @@ static void nvmp_reset_ring(struct nvmp_queue *q)
 	wmb(); /* ring cleared before the controller may write it */
 }
 
+/*
+ * use_threaded_interrupts: the hard half only looks whether the entry at
+ * the CQ head is new; the thread reaps (nvmp_irq() under cq_lock).
+ */
+static irqreturn_t nvmp_irq_check(int irq, void *data)
+{
+	struct nvmp_queue *q = data;
+	u16 status = le16_to_cpu(READ_ONCE(q->cqes[q->cq_head].status));
+
+	return (status & 1) == q->cq_phase ? IRQ_WAKE_THREAD : IRQ_NONE;
+}
+
 static int nvmp_request_irq(struct nvmp_dev *dev, struct nvmp_queue *q)
 {
+	int irq = pci_irq_vector(dev->pdev, q->vector);
 	int ret;
 
 	snprintf(q->name, sizeof(q->name), "nvme%dq%u", dev->ctrl.instance,
 		 q->qid);
-	ret = request_irq(pci_irq_vector(dev->pdev, q->vector), nvmp_irq,
-			  IRQF_SHARED, q->name, q);
+	if (use_threaded_interrupts)
+		ret = request_threaded_irq(irq, nvmp_irq_check, nvmp_irq,
+					   IRQF_SHARED, q->name, q);
+	else
+		ret = request_irq(irq, nvmp_irq, IRQF_SHARED, q->name, q);
 	if (!ret)
 		set_bit(NVMP_Q_IRQ, &q->flags);
 	return ret;
@@ -361,6 +409,7 @@ static int nvmp_setup_admin(struct nvmp_dev *dev)
 		return ret;
 	dev->nr_vecs = ret;
 
+	nvmp_cmb_program(dev);
 	nvmp_reset_ring(q);
 	aqa = (u32)(q->depth - 1) << 16 | (q->depth - 1);
 	writel(aqa, dev->bar + NVME_REG_AQA);
@@ -381,9 +430,43 @@ static int nvmp_setup_admin(struct nvmp_dev *dev)
 	return 0;
 }
 
-static int nvmp_setup_irqs(struct nvmp_dev *dev, unsigned int nr_default)
+/*
+ * Interrupt driven queues: @wq of them for writes (and everything but
+ * reads), the rest for reads.  No split with one queue, no write_queues,
+ * or write_queues not below the queues there are.
+ */
+static void nvmp_split_queues(unsigned int nr, unsigned int wq,
+			      unsigned int *nr_default, unsigned int *nr_read)
 {
-	struct irq_affinity affd = { .pre_vectors = 1 };
+	if (nr < 2 || !wq || wq >= nr) {
+		*nr_default = nr;
+		*nr_read = 0;
+	} else {
+		*nr_default = wq;
+		*nr_read = nr - wq;
+	}
+}
+
+/* spread the default and the read vectors over all CPUs each */
+static void nvmp_calc_irq_sets(struct irq_affinity *affd, unsigned int nvecs)
+{
+	const unsigned int *wq = affd->priv;
+	unsigned int nr_default, nr_read;
+
+	nvmp_split_queues(nvecs, *wq, &nr_default, &nr_read);
+	affd->set_size[0] = nr_default;
+	affd->set_size[1] = nr_read;
+	affd->nr_sets = nr_read ? 2 : 1;
+}
+
+static int nvmp_setup_irqs(struct nvmp_dev *dev, unsigned int nr_default,
+			   unsigned int *wq)
+{
+	struct irq_affinity affd = {
+		.pre_vectors	= 1,
+		.calc_sets	= nvmp_calc_irq_sets,
+		.priv		= wq,
+	};
 	unsigned int types = PCI_IRQ_MSI | PCI_IRQ_LEGACY;
 	int ret;
 
@@ -401,7 +484,8 @@ static int nvmp_setup_irqs(struct nvmp_dev *dev, unsigned int nr_default)
 
 static int nvmp_setup_io_queues(struct nvmp_dev *dev)
 {
-	unsigned int want_default, i;
+	unsigned int want_default, nr_irq, i;
+	unsigned int wq = READ_ONCE(write_queues);
 	u32 nr;
 	int ret;
 
@@ -414,26 +498,33 @@ static int nvmp_setup_io_queues(struct nvmp_dev *dev)
 		return ret;
 	if (!nr) {
 		dev->nr_default = 0;
+		dev->nr_read = 0;
 		dev->nr_poll = 0;
 		return 0;
 	}
 	dev->nr_poll = min_t(u32, poll_queues, nr - 1);
 	want_default = min_t(u32, want_default, nr - dev->nr_poll);
 
-	ret = nvmp_setup_irqs(dev, want_default);
+	ret = nvmp_setup_irqs(dev, want_default, &wq);
 	if (ret)
 		return ret;
-	/* with one vector every queue shares it; else one vector per queue */
-	dev->nr_default = dev->nr_vecs == 1 ? want_default :
-		min_t(unsigned int, want_default, dev->nr_vecs - 1);
+	/* one vector: all queues share it, no read split; else one each */
+	if (dev->nr_vecs == 1) {
+		dev->nr_default = want_default;
+		dev->nr_read = 0;
+	} else {
+		nr_irq = min_t(unsigned int, want_default, dev->nr_vecs - 1);
+		nvmp_split_queues(nr_irq, wq, &dev->nr_default, &dev->nr_read);
+	}
+	nr_irq = dev->nr_default + dev->nr_read;
 
-	for (i = 1; i <= dev->nr_default + dev->nr_poll; i++) {
+	for (i = 1; i <= nr_irq + dev->nr_poll; i++) {
 		struct nvmp_queue *q = &dev->queues[i];
 
 		ret = nvmp_alloc_ring(dev, i, dev->ctrl.sqsize + 1);
 		if (ret)
 			return ret;
-		if (i > dev->nr_default)
+		if (i > nr_irq)
 			q->vector = -1;
 		else
 			q->vector = dev->nr_vecs == 1 ? 0 : i;
@@ -445,8 +536,8 @@ static int nvmp_setup_io_queues(struct nvmp_dev *dev)
 		}
 		dev->online = i + 1;
 	}
-	dev_info(&dev->ctrl.cdev_device, "%u/0/%u default/read/poll queues\n",
-		 dev->nr_default, dev->nr_poll);
+	dev_info(&dev->ctrl.cdev_device, "%u/%u/%u default/read/poll queues\n",
+		 dev->nr_default, dev->nr_read, dev->nr_poll);
 	return 0;
 }
 
@@ -555,11 +646,12 @@ static int nvmp_bring_up(struct nvmp_dev *dev)
 	if (ret)
 		return ret;
 	nvmp_setup_shadow_doorbells(dev);
+	nvmp_hmb_setup(dev);
 	ret = nvmp_setup_io_queues(dev);
 	if (ret)
 		return ret;
 
-	nr_hw = dev->nr_default + dev->nr_poll;
+	nr_hw = dev->nr_default + dev->nr_read + dev->nr_poll;
 	ctrl->queue_count = nr_hw + 1;
 	if (!nr_hw)
 		return 0;
@@ -567,7 +659,8 @@ static int nvmp_bring_up(struct nvmp_dev *dev)
 		return nvme_alloc_io_tag_set(ctrl, &dev->io_set, dev->io_set.ops,
 					     HCTX_MAX_TYPES,
 					     sizeof(struct nvmp_iod));
-	if (dev->io_set.nr_hw_queues != nr_hw) {
+	if (dev->io_set.nr_hw_queues != nr_hw ||
+	    dev->io_set.map[HCTX_TYPE_READ].nr_queues != dev->nr_read) {
 		/* requeued I/O must drain before the queue map changes */
 		nvme_start_freeze(ctrl);
 		nvme_unquiesce_io_queues(ctrl);
@@ -679,10 +772,16 @@ static void nvmp_map_queues(struct blk_mq_tag_set *set)
 	else
 		blk_mq_map_queues(map);
 
-	set->map[HCTX_TYPE_READ].nr_queues = 0;
+	/* read queues follow the default ones, vector = queue id */
+	map = &set->map[HCTX_TYPE_READ];
+	map->nr_queues = dev->nr_read;
+	map->queue_offset = dev->nr_default;
+	if (dev->nr_read)
+		blk_mq_pci_map_queues(map, dev->pdev, 1 + dev->nr_default);
+
 	map = &set->map[HCTX_TYPE_POLL];
 	map->nr_queues = dev->nr_poll;
-	map->queue_offset = dev->nr_default;
+	map->queue_offset = dev->nr_default + dev->nr_read;
 	if (dev->nr_poll)
 		blk_mq_map_queues(map);
 }
@@ -729,6 +828,7 @@ static const struct nvme_ctrl_ops nvmp_ctrl_ops = {
 	.reg_read64	= nvmp_reg_read64,
 	.free_ctrl	= nvmp_free_ctrl,
 	.get_address	= nvmp_get_address,
+	.attr_group	= &nvmp_attr_group,
 };
 
 static int nvmp_map_bar(struct nvmp_dev *dev)
@@ -803,6 +903,7 @@ static int nvmp_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		return -ENOMEM;
 	dev->pdev = pdev;
 	mutex_init(&dev->disable_lock);
+	mutex_init(&dev->hmb_lock);
 	INIT_WORK(&dev->ctrl.reset_work, nvmp_reset_work);
 	dev->io_set.ops = &nvmp_mq_ops;
 
@@ -818,6 +919,7 @@ static int nvmp_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = nvmp_map_bar(dev);
 	if (ret)
 		goto out_disable;
+	nvmp_cmb_map(dev);
 
 	/* admin queue plus every queue we might ask for, limited by the BAR */
 	max_q = num_possible_cpus() + poll_queues + 1;
@@ -875,7 +977,9 @@ static int nvmp_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 out_uninit:
 	nvme_uninit_ctrl(&dev->ctrl);
 	nvme_remove_admin_tag_set(&dev->ctrl);
+	nvmp_hmb_free(dev);
 	nvmp_free_rings(dev);
+	nvmp_cmb_unmap(dev);
 	nvmp_free_shadow_doorbells(dev);
 	nvmp_destroy_pools(dev);
 	nvmp_unmap_bar(dev);
@@ -889,6 +993,7 @@ out_pool:
 out_queues:
 	kfree(dev->queues);
 out_unmap:
+	nvmp_cmb_unmap(dev);
 	nvmp_unmap_bar(dev);
 out_disable:
 	pci_disable_device(pdev);
@@ -913,13 +1018,17 @@ static void nvmp_remove(struct pci_dev *pdev)
 	flush_work(&ctrl->reset_work);
 	nvme_stop_ctrl(ctrl);
 	nvme_remove_namespaces(ctrl);
+	if (pci_device_is_present(pdev))
+		nvmp_hmb_disable(dev);
 	nvme_change_ctrl_state(ctrl, NVME_CTRL_DELETING_NOIO);
 	nvmp_disable(dev, true);
 	nvme_unquiesce_admin_queue(ctrl);
 	nvme_remove_io_tag_set(ctrl);
 	nvme_remove_admin_tag_set(ctrl);
 	nvme_uninit_ctrl(ctrl);
+	nvmp_hmb_free(dev);
 	nvmp_free_rings(dev);
+	nvmp_cmb_unmap(dev);
 	nvmp_free_shadow_doorbells(dev);
 	nvmp_destroy_pools(dev);
 	nvmp_unmap_bar(dev);
@@ -931,6 +1040,8 @@ static void nvmp_shutdown(struct pci_dev *pdev)
 {
 	struct nvmp_dev *dev = pci_get_drvdata(pdev);
 
+	if (nvme_ctrl_state(&dev->ctrl) == NVME_CTRL_LIVE)
+		nvmp_hmb_disable(dev);
 	nvmp_disable(dev, true);
 }
 
@@ -944,6 +1055,8 @@ static int __maybe_unused nvmp_suspend(struct device *d)
 	 */
 	flush_work(&dev->ctrl.reset_work);
 	nvme_stop_ctrl(&dev->ctrl);
+	if (nvme_ctrl_state(&dev->ctrl) == NVME_CTRL_LIVE)
+		nvmp_hmb_disable(dev);
 	nvmp_disable(dev, true);
 	return 0;
 }
