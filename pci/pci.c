@@ -431,16 +431,20 @@ static int nvmp_setup_admin(struct nvmp_dev *dev)
 }
 
 /*
- * Interrupt driven queues: @wq of them for writes (and everything but
- * reads), the rest for reads.  No split with one queue, no write_queues,
- * or write_queues not below the queues there are.
+ * Interrupt driven queues, as Linux 6.1 splits them: @wq of them for
+ * writes (and everything but reads), the rest for reads.  No split with
+ * one queue or no write_queues; write_queues not below the queues there
+ * are still leaves one for reads.
  */
 static void nvmp_split_queues(unsigned int nr, unsigned int wq,
 			      unsigned int *nr_default, unsigned int *nr_read)
 {
-	if (nr < 2 || !wq || wq >= nr) {
+	if (nr < 2 || !wq) {
 		*nr_default = nr;
 		*nr_read = 0;
+	} else if (wq >= nr) {
+		*nr_default = nr - 1;
+		*nr_read = 1;
 	} else {
 		*nr_default = wq;
 		*nr_read = nr - wq;
@@ -491,6 +495,8 @@ static int nvmp_setup_io_queues(struct nvmp_dev *dev)
 
 	want_default = max_io_queues ? min(max_io_queues, num_possible_cpus()) :
 				       num_possible_cpus();
+	/* with write_queues, one queue per CPU for reads and @wq more */
+	want_default += wq;
 	nr = want_default + poll_queues;
 	nr = min_t(u32, nr, dev->max_queues - 1);
 	ret = nvme_set_queue_count(&dev->ctrl, &nr);
@@ -921,8 +927,11 @@ static int nvmp_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		goto out_disable;
 	nvmp_cmb_map(dev);
 
-	/* admin queue plus every queue we might ask for, limited by the BAR */
-	max_q = num_possible_cpus() + poll_queues + 1;
+	/*
+	 * Admin queue plus every queue we might ask for, limited by the BAR:
+	 * write_queues (at most one per CPU) may change before a reset.
+	 */
+	max_q = 2 * num_possible_cpus() + poll_queues + 1;
 	db_room = (dev->bar_len - NVME_REG_DBS) / (8 * dev->db_stride);
 	max_q = min_t(resource_size_t, max_q, db_room);
 	max_q = min_t(unsigned int, max_q, 65535);

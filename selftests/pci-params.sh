@@ -90,9 +90,10 @@ hctx_types() {
 # ---- write_queues=1 -----------------------------------------------------------
 reload_check write_queues=1
 P=${CTRL[plain]}
-check "dmesg: $P 1/1/0 default/read/poll queues" \
-	grep -q "$P: 1/1/0 default/read/poll queues" <(new_kmsg)
-check_eq "/sys/block/${NS[plain:1]}/mq has 2 hardware queues" 2 "$(nr_hctx "${NS[plain:1]}")"
+# as on Linux: one queue per CPU for reads plus write_queues for the rest
+check "dmesg: $P 1/2/0 default/read/poll queues" \
+	grep -q "$P: 1/2/0 default/read/poll queues" <(new_kmsg)
+check_eq "/sys/block/${NS[plain:1]}/mq has 3 hardware queues" 3 "$(nr_hctx "${NS[plain:1]}")"
 types=$(hctx_types "${NS[plain:1]}")
 if [ -n "$types" ]; then
 	check_eq "hctx types are default and read" "default read " "$types"
@@ -102,10 +103,9 @@ fi
 check_eq "write_queues reads back 1" 1 "$(cat /sys/module/nvme/parameters/write_queues)"
 fio_rw "fio randrw verify with write_queues=1" "${NS[plain:1]}"
 
-# as many write queues as queues: one shared set
 reload_check write_queues=2
-check "dmesg: write_queues=2 on 2 CPUs gives 2/0/0 default/read/poll queues" \
-	grep -q "${CTRL[plain]}: 2/0/0 default/read/poll queues" <(new_kmsg)
+check "dmesg: write_queues=2 on 2 CPUs gives 2/2/0 default/read/poll queues" \
+	grep -q "${CTRL[plain]}: 2/2/0 default/read/poll queues" <(new_kmsg)
 
 # ---- use_threaded_interrupts=1 ----------------------------------------------------
 reload_check use_threaded_interrupts=1
