@@ -1344,6 +1344,10 @@ int nvme_init_ctrl_finish(struct nvme_ctrl *ctrl)
 	ctrl->anatt = id->anatt;
 	ctrl->anagrpmax = le32_to_cpu(id->anagrpmax);
 	ctrl->nanagrpid = le32_to_cpu(id->nanagrpid);
+	ctrl->hmpre = le32_to_cpu(id->hmpre);
+	ctrl->hmmin = le32_to_cpu(id->hmmin);
+	ctrl->hmminds = le32_to_cpu(id->hmminds);
+	ctrl->hmmaxd = le16_to_cpu(id->hmmaxd);
 	nvme_init_apst(ctrl, id);
 
 	/* MDTS is a power of two in units of the minimum page size */

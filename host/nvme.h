@@ -176,6 +176,11 @@ struct nvme_ctrl {
 	u8 cmic;
 	u16 cctemp;		/* critical composite temperature, kelvins */
 	u16 wctemp;		/* warning composite temperature, kelvins */
+	/* Host Memory Buffer wishes (HMPRE/HMMIN/HMMINDS 4 KiB units) */
+	u32 hmpre;
+	u32 hmmin;
+	u32 hmminds;
+	u16 hmmaxd;
 	u32 sgls;
 	u32 nn;
 	u32 ctratt;

@@ -262,8 +262,9 @@ static int nvmp_hmb_enable(struct nvmp_dev *dev)
 	u32 flags = NVME_HOST_MEM_ENABLE;
 	int ret;
 
-	ret = nvme_hmb_limits(&l, dev->hmpre, dev->hmmin, dev->hmminds,
-			      dev->hmmaxd, (u64)max_host_mem_size_mb << 20,
+	ret = nvme_hmb_limits(&l, dev->ctrl.hmpre, dev->ctrl.hmmin,
+			      dev->ctrl.hmminds, dev->ctrl.hmmaxd,
+			      (u64)max_host_mem_size_mb << 20,
 			      NVMP_CTRL_PAGE);
 	if (ret) {
 		nvmp_hmb_release(dev);
@@ -307,26 +308,17 @@ static int nvmp_hmb_enable(struct nvmp_dev *dev)
  */
 void nvmp_hmb_setup(struct nvmp_dev *dev)
 {
-	struct nvme_id_ctrl *id;
-	bool had = dev->hmpre;
+	bool had = dev->hmb_wanted;
 
-	id = kzalloc(sizeof(*id), GFP_KERNEL);
-	if (!id)
-		return;
-	if (!nvme_identify(&dev->ctrl, NVME_CNS_CTRL, 0, id)) {
-		dev->hmpre = le32_to_cpu(id->hmpre);
-		dev->hmmin = le32_to_cpu(id->hmmin);
-		dev->hmminds = le32_to_cpu(id->hmminds);
-		dev->hmmaxd = le16_to_cpu(id->hmmaxd);
-	}
-	kfree(id);
-	if (!had != !dev->hmpre)
+	/* nvme_init_ctrl_finish() has just read Identify Controller */
+	dev->hmb_wanted = dev->ctrl.hmpre;
+	if (had != dev->hmb_wanted)
 		sysfs_update_group(&dev->ctrl.cdev_device.kobj,
 				   &nvmp_attr_group);
 
 	mutex_lock(&dev->hmb_lock);
 	dev->hmb = false;	/* the reset took it away */
-	if (dev->hmpre)
+	if (dev->hmb_wanted)
 		nvmp_hmb_enable(dev);
 	mutex_unlock(&dev->hmb_lock);
 }
@@ -439,7 +431,7 @@ static umode_t nvmp_attr_visible(struct kobject *kobj, struct attribute *a,
 	struct nvmp_dev *dev = nvmp_from_cdev(kobj_to_dev(kobj));
 
 	if (a == &dev_attr_hmb.attr)
-		return dev->hmpre ? a->mode : 0;
+		return dev->hmb_wanted ? a->mode : 0;
 	return dev->cmbsz ? a->mode : 0;
 }
 

@@ -118,10 +118,8 @@ struct nvmp_queue {
  * @cmbloc: CMBLOC register as read at probe (0: no CMB)
  * @cmbsz: CMBSZ register as read at probe (0: no CMB)
  * @hmb_lock: serialises Host Memory Buffer setup and teardown
- * @hmpre: Identify HMPRE (4 KiB units, 0: the controller wants no HMB)
- * @hmmin: Identify HMMIN
- * @hmminds: Identify HMMINDS
- * @hmmaxd: Identify HMMAXD
+ * @hmb_wanted: the last Identify asked for a HMB (ctrl.hmpre non-zero);
+ *	the hmb sysfs file is shown while it is set
  * @hmb_descs: HMB descriptor list, or NULL when no buffer is allocated
  * @hmb_descs_dma: bus address of @hmb_descs
  * @hmb_bufs: the chunks' cookies from dma_alloc_attrs()
@@ -159,10 +157,7 @@ struct nvmp_dev {
 	u32 cmbloc;
 	u32 cmbsz;
 	struct mutex hmb_lock;		/* HMB buffer and its feature */
-	u32 hmpre;
-	u32 hmmin;
-	u32 hmminds;
-	u16 hmmaxd;
+	bool hmb_wanted;
 	struct nvme_host_mem_desc *hmb_descs;
 	dma_addr_t hmb_descs_dma;
 	void **hmb_bufs;
